@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .markup import render_markdown
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts a visitor may read: published, with a publication time in the past.
+
+        A scheduled post becomes visible by itself once its time has come.
+        """
+        return self.filter(
+            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
+        )
+
+    def for_listing(self):
+        return self.select_related("author").prefetch_related("categories")
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of the category page.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the post's web address."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline and in post lists."
+    )
+    body = models.TextField(help_text="Markdown. Headings, lists, quotes, links, images, code, "
+                            "and YouTube or Vimeo links on a line of their own become videos.")
+    body_html = models.TextField(editable=False, blank=True)
+    source = models.CharField(
+        max_length=120, blank=True, help_text="Who filed the report, e.g. a news agency."
+    )
+    dateline = models.CharField(
+        max_length=80, blank=True, help_text="Place the story was filed from, e.g. DAMASCUS."
+    )
+    cover_image = models.ImageField(
+        upload_to="covers/%Y/%m/", blank=True, help_text="JPEG, PNG or WebP, at most 10 MB."
+    )
+    cover_alt = models.CharField(
+        max_length=250, blank=True, help_text="Describe the picture for people who cannot see it."
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_renditions = models.JSONField(default=list, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Scheduled posts appear by themselves at their publication time.",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the post goes (or went) public."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    comments_enabled = models.BooleanField(
+        default=True, help_text="Untick to close the discussion under this post."
+    )
+    comments_close_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: the discussion closes by itself at this time."
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="post_published_has_date",
+                violation_error_message="A scheduled or published post needs a publication time.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:post_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return (
+            self.status != self.Status.DRAFT
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        """True when the article changed noticeably after it went public."""
+        if not self.published_at or not self.updated_at:
+            return False
+        return (self.updated_at - self.published_at).total_seconds() > 60 * 10
+
+    def comments_open(self, now=None):
+        now = now or timezone.now()
+        if not self.comments_enabled:
+            return False
+        if self.comments_close_at and self.comments_close_at <= now:
+            return False
+        return True
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings that editors change in admin."""
+
+    site_name = models.CharField(max_length=100, default="The Threadline")
+    tagline = models.CharField(max_length=200, blank=True, default="Reporting and discussion")
+    about = models.TextField(
+        blank=True,
+        default="An independent publication with a well-kept discussion under every article.",
+        help_text="A short paragraph shown in the footer.",
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class SocialLink(models.Model):
+    class Network(models.TextChoices):
+        FACEBOOK = "facebook", "Facebook"
+        X = "x", "X"
+        YOUTUBE = "youtube", "YouTube"
+        SOUNDCLOUD = "soundcloud", "SoundCloud"
+        INSTAGRAM = "instagram", "Instagram"
+        MASTODON = "mastodon", "Mastodon"
+        RSS = "rss", "RSS feed"
+        OTHER = "other", "Other"
+
+    settings = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="links")
+    network = models.CharField(max_length=20, choices=Network.choices)
+    url = models.URLField(help_text="Full address, e.g. https://www.youtube.com/@example.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.get_network_display()}: {self.url}"

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from mptt.models import MPTTModel, TreeForeignKey
+
+from blog.models import Post
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """Comments anyone may read. The one definition of comment visibility."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(MPTTModel):
+    """One comment. Each top-level comment roots its own nested-set tree (tree_id).
+
+    `parent` is the source of truth; lft/rght/level/tree_id are django-mptt's index of it.
+    Every write that touches the tree goes through comments.posting (see ../shared/TREE.md).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Published"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = TreeForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The comment this answers when it was attached higher up at the depth cap.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    name = models.CharField(max_length=80, blank=True, help_text="Name shown with the comment.")
+    email = models.EmailField(blank=True, help_text="Never shown publicly.")
+    url = models.URLField(max_length=300, blank=True, help_text="Commenter's website, optional.")
+    body = models.TextField()
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    moderation_reason = models.TextField(
+        blank=True, help_text="Why the moderation policy held or flagged this comment."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class MPTTMeta:
+        order_insertion_by = []
+
+    class Meta:
+        ordering = ["tree_id", "lft"]
+        # Declared explicitly: django-mptt's own (tree_id, lft) index only reaches migrations
+        # when the model declares Meta.indexes (django-mptt issue #682).
+        indexes = [
+            models.Index(fields=["tree_id", "lft"], name="comment_tree_lft"),
+            models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_lft"),
+            models.Index(fields=["post", "status", "level"], name="comment_post_status_level"),
+            models.Index(fields=["status", "created_at"], name="comment_status_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} on {self.post}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{reverse('comments:permalink', kwargs={'pk': self.pk})}"
+
+    @property
+    def display_name(self):
+        if self.user_id and not self.name:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name or "Anonymous"
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
