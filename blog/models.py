@@ -104,6 +104,9 @@ class Post(models.Model):
     comments_close_at = models.DateTimeField(
         null=True, blank=True, help_text="Optional: the discussion closes by itself at this time."
     )
+    # Kept up to date by the comments app whenever a comment is posted or changes status,
+    # so lists of posts show counts without a query per post.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -149,9 +152,7 @@ class Post(models.Model):
         now = now or timezone.now()
         if not self.comments_enabled:
             return False
-        if self.comments_close_at and self.comments_close_at <= now:
-            return False
-        return True
+        return not (self.comments_close_at and self.comments_close_at <= now)
 
 
 class SiteSettings(models.Model):

@@ -150,6 +150,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
+# Which moderation policy decides the status of a new comment (see comments/policy.py).
+COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="comments.policy.ApproveAll")
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
