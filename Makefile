@@ -31,6 +31,7 @@ migrate: install
 
 demo: install
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_comments
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -41,8 +41,12 @@ class ApproveAll:
     def assess(self, submission):
         return Verdict(status="approved")
 
+    def comments_open(self, post):
+        """Whether the post page shows a form and accepts new comments."""
+        return post.comments_open()
 
-class HoldAll:
+
+class HoldAll(ApproveAll):
     def assess(self, submission):
         return Verdict(status="pending", reasons=["Every comment is reviewed before it appears."])
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "mptt",
     "blog",
     "comments",
+    "moderation",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("moderation/", include("moderation.urls")),
     path("", include("blog.urls")),
 ]
 
