@@ -1,0 +1,244 @@
+"""Real-browser tests: Playwright (sync API) driving Debian's headless Chromium.
+
+One browser per session, a fresh context (cookies, storage, viewport) per test, pages served
+by pytest-django's live_server on 127.0.0.1. Playwright's bundled browsers are never used
+(`playwright install` cannot download here): we launch the system Chromium by path.
+
+Without a browser the tests skip with a message; with REQUIRE_BROWSER=1 (set by .ci/run) they
+fail instead, so CI can never pass by silently skipping them.
+
+A failing test leaves a screenshot and the HTML of every page it opened in test-artifacts/.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+
+
+# live_server listens on localhost by default; the browser must reach exactly 127.0.0.1.
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+
+def _require_browser():
+    return os.environ.get("REQUIRE_BROWSER", "") not in ("", "0", "false", "no")
+
+
+def _unavailable(reason):
+    """Skip locally, fail in CI: a missing browser must never turn CI green."""
+    if _require_browser():
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1, so this is a failure, not a skip)")
+    pytest.skip(f"{reason}; install it with `apt-get install -y chromium` to run browser tests")
+
+
+def _chromium_path():
+    if os.environ.get("CHROMIUM_PATH"):
+        candidates = [os.environ["CHROMIUM_PATH"]]
+    else:
+        candidates = [shutil.which("chromium") or "", "/usr/bin/chromium"]
+    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed (pip install -e '.[dev]')")
+    executable = _chromium_path()
+    if executable is None:
+        _unavailable("No Chromium found (looked at $CHROMIUM_PATH, chromium on PATH, /usr/bin)")
+
+    # Playwright's sync API keeps an asyncio event loop running in this thread for as long as
+    # it is started. Django then refuses every ORM call from this thread (it cannot tell a
+    # blocking call inside a coroutine from ours) with SynchronousOnlyOperation. Our test code
+    # calls the ORM between browser steps, never from a coroutine, and the live server answers
+    # the browser from its own thread, so the check is a false alarm here. Allow it for exactly
+    # the time Playwright runs, and only for the browser tests.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+    except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
+        playwright.stop()
+        _unavailable(f"Chromium at {executable} did not start: {error}")
+    try:
+        yield browser
+    finally:
+        browser.close()
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_context(request, browser, live_server, _serialized_data):
+    """Open a fresh browser context (own cookies: a separate reader) on the live server.
+
+    new_context(viewport=MOBILE, java_script_enabled=False) -> a context; new_context().new_page()
+    for a page. Every page a test opens is kept so a failure can save it.
+    """
+    contexts = []
+    request.node._browser_pages = []
+
+    def make(**options):
+        options.setdefault("viewport", DESKTOP)
+        options.setdefault("base_url", live_server.url)
+        options.setdefault("locale", "en-US")
+        options.setdefault("timezone_id", "UTC")
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.on("page", lambda page: request.node._browser_pages.append(page))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a fresh desktop context with JavaScript on."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def _serialized_data(django_db_serialized_rollback):
+    """Keep data created by migrations (groups, settings rows) across live-server tests.
+
+    live_server needs real transactions, so every table is flushed after each test; rolling
+    back to the serialized state puts the migrations' rows back for the next test.
+    """
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    pages = getattr(item, "_browser_pages", None)
+    if report.failed and pages:
+        report.sections.append(("browser artifacts", _save_failure_artifacts(item, pages)))
+    return report
+
+
+def _save_failure_artifacts(item, pages):
+    folder = ARTIFACTS / "failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", item.nodeid.split("::", 1)[-1])[:120]
+    lines = []
+    for index, page in enumerate(pages):
+        if page.is_closed():
+            continue
+        name = f"{stem}-{index}" if len(pages) > 1 else stem
+        try:
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+            (folder / f"{name}.html").write_text(
+                f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8"
+            )
+        except Exception as error:  # noqa: BLE001 - never hide the real failure
+            lines.append(f"{page.url}: could not save ({error})")
+        else:
+            lines.append(f"{page.url} saved as {folder / name}.png and .html")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core in a page; fail listing every serious or critical violation."""
+    if not AXE_JS.exists():
+        _unavailable(f"axe-core is missing ({AXE_JS}); run `npm install` (or `make install`)")
+
+    def check(page, *, context=None, disable=()):
+        page.add_script_tag(path=str(AXE_JS))
+        options = {"resultTypes": ["violations"]}
+        if disable:
+            options["rules"] = {rule: {"enabled": False} for rule in disable}
+        results = page.evaluate(
+            "([context, options]) => axe.run(context || document, options)", [context, options]
+        )
+        serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, f"axe-core on {page.url}:\n" + _describe(serious)
+        return results
+
+    return check
+
+
+def _describe(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"- [{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {' '.join(node['target'])}: {node['html'][:160]}")
+            summary = node.get("failureSummary", "").replace("\n", " ")
+            if summary:
+                lines.append(f"      {summary[:300]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    ... and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def screenshot():
+    """Save a small PNG to test-artifacts/screenshots/ (and docs/screenshots/ on request).
+
+    The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1, so an ordinary run never
+    leaves the working tree dirty.
+    """
+
+    def save(page, name, *, full_page=True):
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        _shrink_png(path)
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+        return path
+
+    return save
+
+
+def _shrink_png(path):
+    """A 256-colour palette keeps screenshots of a text page legible and several times smaller."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".png", delete=False) as tmp:
+        small.save(tmp, format="PNG", optimize=True)
+    os.replace(tmp.name, path)
