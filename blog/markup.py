@@ -1,9 +1,134 @@
-"""Markdown for post bodies: rendered once on save, sanitised with nh3."""
+"""Markdown for post bodies: rendered once on save, sanitised with nh3.
+
+The pipeline is: find bare video links on lines of their own and swap them for placeholders,
+render Markdown, sanitise the HTML with a short allow-list, then put the video embeds back.
+The embeds are built here from a validated video id, never from the author's HTML, so the
+sanitiser can keep refusing every <iframe> an author writes by hand.
+"""
+
+import re
+import secrets
+from urllib.parse import parse_qs, urlsplit
 
 import markdown
 import nh3
+from django.utils.html import escape, format_html
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "h5", "h6",
+    "p", "br", "hr", "blockquote", "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "img", "figure", "figcaption",
+    "strong", "em", "b", "i", "del", "ins", "sub", "sup", "abbr", "cite", "q", "small", "mark",
+    "code", "pre", "kbd",
+    "table", "thead", "tbody", "tr", "th", "td", "caption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Dropped together with everything inside them, not just the tags.
+CLEAN_CONTENT_TAGS = {"script", "style", "iframe", "object", "embed", "template", "noscript"}
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_VIMEO_ID = re.compile(r"^\d{1,12}$")
+_VIMEO_HASH = re.compile(r"^[0-9a-f]{6,20}$")
+# A line holding nothing but a URL (optionally in <angle brackets>).
+_BARE_URL_LINE = re.compile(r"^[ \t]{0,3}<?(https?://[^\s<>]+)>?[ \t]*$", re.MULTILINE)
+
+
+def youtube_id(url):
+    """The video id of a YouTube watch, short, shorts or embed link, or None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    path = parts.path.rstrip("/")
+    candidate = None
+    if host == "youtu.be":
+        candidate = path.lstrip("/")
+    elif host in {"youtube.com", "youtube-nocookie.com"}:
+        if path == "/watch":
+            candidate = parse_qs(parts.query).get("v", [""])[0]
+        else:
+            for prefix in ("/embed/", "/shorts/", "/live/"):
+                if path.startswith(prefix):
+                    candidate = path.removeprefix(prefix)
+    if candidate and _YOUTUBE_ID.match(candidate):
+        return candidate
+    return None
+
+
+def vimeo_id(url):
+    """(id, privacy hash or "") for a vimeo.com or player.vimeo.com link, or None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host == "player.vimeo.com" and len(segments) == 2 and segments[0] == "video":
+        video, privacy = segments[1], parse_qs(parts.query).get("h", [""])[0]
+    elif host == "vimeo.com" and 1 <= len(segments) <= 2:
+        video, privacy = segments[0], (segments[1] if len(segments) == 2 else "")
+    else:
+        return None
+    if not _VIMEO_ID.match(video) or (privacy and not _VIMEO_HASH.match(privacy)):
+        return None
+    return video, privacy
+
+
+def video_embed(url):
+    """The responsive, privacy-friendly embed for an allowed video link, or None."""
+    if video := youtube_id(url):
+        src = f"https://www.youtube-nocookie.com/embed/{video}"
+        title = "YouTube video"
+    elif found := vimeo_id(url):
+        video, privacy = found
+        src = f"https://player.vimeo.com/video/{video}?dnt=1"
+        if privacy:
+            src += f"&h={privacy}"
+        title = "Vimeo video"
+    else:
+        return None
+    return format_html(
+        '<figure class="video-embed"><iframe src="{}" title="{}" width="560" height="315"'
+        ' loading="lazy" allow="encrypted-media; fullscreen; picture-in-picture"'
+        ' allowfullscreen referrerpolicy="strict-origin-when-cross-origin"'
+        ' sandbox="allow-scripts allow-same-origin allow-presentation allow-popups'
+        ' allow-popups-to-escape-sandbox"></iframe></figure>',
+        src,
+        title,
+    )
 
 
 def render_markdown(text):
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
-    return nh3.clean(html)
+    """Markdown in, safe HTML out. Called from Post.save(), never per request."""
+    # A fresh random marker per call: an author cannot type a placeholder in advance.
+    marker = f"videoembed{secrets.token_hex(8)}n"
+    embeds = []
+
+    def to_placeholder(match):
+        embed = video_embed(match.group(1))
+        if embed is None:
+            return match.group(0)
+        embeds.append((embed, match.group(1)))
+        return f"\n{marker}{len(embeds) - 1}\n"
+
+    source = _BARE_URL_LINE.sub(to_placeholder, text or "")
+    html = markdown.markdown(source, extensions=["fenced_code", "tables", "sane_lists", "smarty"])
+    # The headline is the page's only <h1>; a "# Heading" in the body becomes an <h2>.
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
+    )
+    for index, (embed, url) in enumerate(embeds):
+        html = html.replace(f"<p>{marker}{index}</p>", embed)
+        # A link inside a code block stays the text it was.
+        html = html.replace(f"{marker}{index}", escape(url))
+    return html

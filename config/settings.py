@@ -154,6 +154,9 @@ COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 # Which moderation policy decides the status of a new comment (see comments/policy.py).
 COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="comments.policy.ApproveAll")
 
+# Cover uploads: largest file and largest picture (width x height) the admin accepts.
+BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
+BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
