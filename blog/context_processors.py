@@ -1,5 +1,6 @@
-from .models import SiteSettings
+from .site import site_context
 
 
 def site(request):
-    return {"site": SiteSettings.load()}
+    """`site`, `social_links` and `nav_categories` for the header and footer (cached)."""
+    return site_context()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .markup import render_markdown
 
@@ -19,6 +20,24 @@ class PostQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("author").prefetch_related("categories")
+
+    def publish(self, now=None):
+        """Make the selected posts public now; returns how many were not public before.
+
+        Posts without a date, or dated in the future, get the current time as their date;
+        posts that already had a past date keep it.
+        """
+        now = now or timezone.now()
+        newly_public = self.count() - self.published().count()
+        self.filter(models.Q(published_at__isnull=True) | models.Q(published_at__gt=now)).update(
+            status=Post.Status.PUBLISHED, published_at=now
+        )
+        self.exclude(status=Post.Status.PUBLISHED).update(status=Post.Status.PUBLISHED)
+        return newly_public
+
+    def unpublish(self):
+        """Turn the selected posts back into drafts; returns how many changed."""
+        return self.exclude(status=Post.Status.DRAFT).update(status=Post.Status.DRAFT)
 
 
 class Category(models.Model):
@@ -67,8 +86,10 @@ class Post(models.Model):
     standfirst = models.TextField(
         blank=True, help_text="One or two sentences under the headline and in post lists."
     )
-    body = models.TextField(help_text="Markdown. Headings, lists, quotes, links, images, code, "
-                            "and YouTube or Vimeo links on a line of their own become videos.")
+    body = models.TextField(
+        help_text="Markdown. Headings, lists, quotes, links, images, code, "
+        "and YouTube or Vimeo links on a line of their own become videos."
+    )
     body_html = models.TextField(editable=False, blank=True)
     source = models.CharField(
         max_length=120, blank=True, help_text="Who filed the report, e.g. a news agency."
@@ -133,6 +154,9 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("blog:post_detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self):
+        return reverse("blog:post_preview", kwargs={"pk": self.pk})
+
     @property
     def is_public(self):
         return (
@@ -147,6 +171,56 @@ class Post(models.Model):
         if not self.published_at or not self.updated_at:
             return False
         return (self.updated_at - self.published_at).total_seconds() > 60 * 10
+
+    @property
+    def primary_category(self):
+        """The first category by name: the one "Read more in ..." points to."""
+        categories = list(self.categories.all())
+        return categories[0] if categories else None
+
+    def previous_published(self):
+        """The public post published just before this one, or None."""
+        return (
+            Post.objects.published()
+            .filter(
+                models.Q(published_at__lt=self.published_at)
+                | models.Q(published_at=self.published_at, pk__lt=self.pk)
+            )
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+
+    def next_published(self):
+        """The public post published just after this one, or None."""
+        return (
+            Post.objects.published()
+            .filter(
+                models.Q(published_at__gt=self.published_at)
+                | models.Q(published_at=self.published_at, pk__gt=self.pk)
+            )
+            .order_by("published_at", "pk")
+            .first()
+        )
+
+    @cached_property
+    def cover(self):
+        """What the <picture> element needs, from the stored renditions (no file access)."""
+        if not self.cover_image or not self.cover_renditions:
+            return None
+        storage = self.cover_image.storage
+        renditions = self.cover_renditions
+        largest = renditions[-1]
+        fallback = next((r for r in renditions if r["width"] >= 960), largest)
+        return {
+            "webp_srcset": ", ".join(f"{storage.url(r['webp'])} {r['width']}w" for r in renditions),
+            "jpeg_srcset": ", ".join(f"{storage.url(r['jpeg'])} {r['width']}w" for r in renditions),
+            "src": storage.url(fallback["jpeg"]),
+            "width": fallback["width"],
+            "height": fallback["height"],
+            "largest_url": storage.url(largest["jpeg"]),
+            "largest_width": largest["width"],
+            "largest_height": largest["height"],
+        }
 
     def comments_open(self, now=None):
         now = now or timezone.now()

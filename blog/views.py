@@ -1,16 +1,122 @@
+"""Reading pages. Every list and detail starts from Post.objects.published()."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.views.generic import ArchiveIndexView, DetailView, ListView
+from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from .models import Post
+from .models import Category, Post, Tag
+from .site import absolute_url
 
 
-def home(request):
-    posts = Post.objects.published().for_listing()[:10]
-    return render(request, "blog/home.html", {"posts": posts})
+class PublishedPostsMixin:
+    """What every list of posts shares: the visibility rule, order and page size."""
+
+    date_field = "published_at"
+    # published() already leaves out posts dated in the future; the date views must not
+    # apply a second, different rule of their own.
+    allow_future = True
+    allow_empty = True
+    ordering = ("-published_at", "-pk")
+    context_object_name = "posts"
+    template_name = "blog/post_list.html"
+
+    def get_queryset(self):
+        return Post.objects.published().for_listing()
+
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_POSTS_PER_PAGE
 
 
-def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.published(), slug=slug)
-    return render(request, "blog/post_detail.html", {"post": post})
+class HomeView(PublishedPostsMixin, ArchiveIndexView):
+    template_name = "blog/home.html"
+
+
+class CategoryView(PublishedPostsMixin, ListView):
+    template_name = "blog/category.html"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(categories=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagView(PublishedPostsMixin, ListView):
+    template_name = "blog/tag.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class AuthorView(PublishedPostsMixin, ListView):
+    template_name = "blog/author.html"
+    # Someone with no public posts has no author page: staff accounts are not listed.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class YearView(PublishedPostsMixin, YearArchiveView):
+    template_name = "blog/archive_year.html"
+    make_object_list = True
+
+
+class MonthView(PublishedPostsMixin, MonthArchiveView):
+    template_name = "blog/archive_month.html"
+    month_format = "%m"
+
+
+class PostDetailView(DetailView):
+    template_name = "blog/post_detail.html"
+    context_object_name = "post"
+
+    def get_queryset(self):
+        return (
+            Post.objects.published().select_related("author").prefetch_related("categories", "tags")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**post_context(self.object), **kwargs)
+
+
+def post_preview(request, pk):
+    """Any post, draft or scheduled, as it will look; for staff only, a 404 for others."""
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    post = get_object_or_404(
+        Post.objects.select_related("author").prefetch_related("categories", "tags"), pk=pk
+    )
+    context = {"post": post, "preview": True, **post_context(post)}
+    return render(request, "blog/post_detail.html", context)
+
+
+def post_context(post):
+    public = post.is_public
+    return {
+        "canonical_url": absolute_url(post.get_absolute_url()),
+        "previous_post": post.previous_published() if public else None,
+        "next_post": post.next_published() if public else None,
+    }
+
+
+def robots_txt(request):
+    context = {"sitemap_url": absolute_url(reverse("sitemap"))}
+    return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):
@@ -18,4 +124,5 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # No request context: the database may be what failed, so nothing here may query it.
+    return HttpResponseServerError(loader.get_template("500.html").render())

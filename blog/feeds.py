@@ -1,0 +1,80 @@
+"""RSS and Atom feeds of the latest public posts, site-wide and per category."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Category, Post
+from .site import site_context
+
+FEED_LENGTH = 20
+
+
+class LatestRssFeed(Feed):
+    def title(self):
+        return site_context()["site"].site_name
+
+    def description(self):
+        site = site_context()["site"]
+        return site.tagline or f"The latest from {site.site_name}"
+
+    def link(self):
+        return reverse("blog:home")
+
+    def items(self):
+        return Post.objects.published().for_listing().prefetch_related("tags")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst or item.body_html
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.was_updated else item.published_at
+
+    def item_author_name(self, item):
+        return item.author.get_full_name() or item.author.get_username()
+
+    def item_categories(self, item):
+        return [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
+
+
+class LatestAtomFeed(LatestRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description()
+
+
+class CategoryRssFeed(LatestRssFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {site_context()['site'].site_name}"
+
+    def description(self, obj):
+        return obj.description or f"The latest in {obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return (
+            Post.objects.published()
+            .filter(categories=obj)
+            .for_listing()
+            .prefetch_related("tags")[:FEED_LENGTH]
+        )
+
+
+class CategoryAtomFeed(CategoryRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
