@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
 from blog.models import Post
+
+from .formatting import render_comment_body
 
 
 class CommentQuerySet(models.QuerySet):
@@ -58,7 +61,8 @@ class Comment(MPTTModel):
     moderation_reason = models.TextField(
         blank=True, help_text="Why the moderation policy held or flagged this comment."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add so imports and demo data can keep original dates.
+    created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -77,13 +81,19 @@ class Comment(MPTTModel):
             models.Index(fields=["post", "tree_id", "lft"], name="comment_post_tree_lft"),
             models.Index(fields=["post", "status", "level"], name="comment_post_status_level"),
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
+            # A page of top-level threads, oldest or newest first.
+            models.Index(fields=["post", "level", "created_at"], name="comment_post_roots"),
         ]
 
     def __str__(self):
         return f"{self.display_name} on {self.post}: {self.body[:40]}"
 
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment_body(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return f"{reverse('comments:permalink', kwargs={'pk': self.pk})}"
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def display_name(self):

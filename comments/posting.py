@@ -1,0 +1,192 @@
+"""Every write that touches the comment tree, in one place (../shared/TREE.md, rules 1-2 and 8).
+
+A tree write is: transaction.atomic(), take the lock, then (re)load the parent, then save.
+
+- SQLite: every transaction is IMMEDIATE (config/settings.py), so opening the transaction
+  already takes the database's write lock; select_for_update() is a no-op there.
+- PostgreSQL: the Post row is locked with SELECT ... FOR UPDATE, so two replies under the same
+  post queue up; a new top-level comment allocates MAX(tree_id) + 1 across the whole table,
+  so it also takes one global advisory lock for the rest of the transaction.
+
+Status changes (moderation) are plain QuerySet.update() calls that never touch tree columns.
+Post.comment_count (approved comments only) is kept right by every function here.
+"""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from blog.models import Post
+
+from .models import Comment
+from .policy import Refusal, Submission, get_policy
+
+# Any constant works; it only has to be the same for every process that allocates tree ids.
+NEW_TREE_LOCK_KEY = 0x7C0_3E47
+
+
+class CommentRefused(Exception):
+    """The comment was not stored; `refusal.message` is shown to the poster."""
+
+    def __init__(self, refusal):
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+def parent_problem(parent, post):
+    """Why `parent` cannot take a reply on `post`, or None when it can."""
+    if parent is None or parent.post_id != post.pk:
+        return "The comment you are replying to does not exist on this post."
+    if parent.status in (Comment.Status.REMOVED, Comment.Status.SPAM):
+        return "The comment you are replying to was removed, so it cannot take replies."
+    if parent.status != Comment.Status.APPROVED:
+        return "The comment you are replying to is awaiting moderation and cannot take replies yet."
+    return None
+
+
+def post_comment(
+    *,
+    post,
+    body,
+    parent=None,
+    user=None,
+    name="",
+    email="",
+    url="",
+    ip_address=None,
+    user_agent="",
+    honeypot="",
+    elapsed=None,
+    request=None,
+):
+    """Ask the moderation policy about a new comment and store it. Returns the saved Comment.
+
+    Raises CommentRefused when the policy refuses it or the parent can no longer take replies.
+    A signed-in user's name and e-mail come from the account.
+    """
+    if user is not None and user.is_authenticated:
+        name = user.get_full_name() or user.get_username()
+        email = user.email
+    else:
+        user = None
+    comment = Comment(
+        post=post,
+        parent=parent,
+        user=user,
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:300],
+    )
+    if parent is not None and (problem := parent_problem(parent, post)):
+        raise CommentRefused(Refusal(problem))
+    # Asked before the lock is taken: a policy may run queries (flood limits) and the lock
+    # should be held only for the insert itself.
+    verdict = get_policy().assess(
+        Submission(comment=comment, honeypot=honeypot, elapsed=elapsed, request=request)
+    )
+    if verdict.refusal is not None:
+        raise CommentRefused(verdict.refusal)
+    comment.status = verdict.status
+    comment.moderation_reason = "; ".join(verdict.reasons)
+    return save_new_comment(comment, check_parent=True)
+
+
+def save_new_comment(comment, *, check_parent=True):
+    """Insert an unsaved comment as the last child of its parent (or as a new tree).
+
+    The parent is reloaded under the lock, so its lft/rght are current. A reply to a comment
+    at the depth cap (settings.COMMENTS_MAX_DEPTH) attaches to that comment's parent instead
+    and records the comment it answers in `in_reply_to`.
+    """
+    parent_id = comment.parent_id
+    with transaction.atomic():
+        _lock_post(comment.post_id)
+        if parent_id is None:
+            _lock_new_tree()
+            comment.parent = None
+        else:
+            parent = Comment.objects.filter(pk=parent_id).first()
+            problem = parent_problem(parent, comment.post) if check_parent else None
+            if parent is None or problem:
+                raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
+            if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:
+                comment.in_reply_to = parent
+                parent = Comment.objects.get(pk=parent.parent_id)
+            comment.parent = parent
+        comment.save()
+        if comment.status == Comment.Status.APPROVED:
+            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def delete_comment(comment):
+    """Hard-delete a comment and its replies; the gap in the tree is closed under the lock.
+
+    Returns the number of comments deleted (0 when it was already gone).
+    """
+    with transaction.atomic():
+        _lock_post(comment.post_id)
+        fresh = Comment.objects.filter(pk=comment.pk).first()
+        if fresh is None:
+            return 0
+        deleted = fresh.get_descendant_count() + 1
+        fresh.delete()
+        _recount([comment.post_id])
+    return deleted
+
+
+def change_status(comments, new_status):
+    """Set the status of the given comments with one UPDATE; returns how many changed.
+
+    Only the status column is written (no tree columns, no tree lock). The approved-comment
+    counts of the affected posts are recomputed in the same transaction.
+    """
+    if new_status not in Comment.Status.values:
+        raise ValueError(f"Unknown comment status: {new_status!r}")
+    rows = list(comments.order_by().values_list("pk", "post_id"))
+    if not rows:
+        return 0
+    post_ids = sorted({post_id for _, post_id in rows})
+    with transaction.atomic():
+        # Locking the posts makes the recount below see every committed insert.
+        list(Post.objects.select_for_update().filter(pk__in=post_ids).order_by("pk").values("pk"))
+        changed = (
+            Comment.objects.filter(pk__in=[pk for pk, _ in rows])
+            .exclude(status=new_status)
+            .update(status=new_status)
+        )
+        _recount(post_ids)
+    return changed
+
+
+def _recount(post_ids):
+    approved = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Post.objects.filter(pk__in=post_ids).update(
+        comment_count=Coalesce(Subquery(approved), Value(0))
+    )
+
+
+def recount(post_ids):
+    """Recompute Post.comment_count for these posts (used after bulk imports)."""
+    with transaction.atomic():
+        _recount(list(post_ids))
+
+
+def _lock_post(post_id):
+    list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
+
+
+def _lock_new_tree():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
