@@ -69,6 +69,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Only for the comment list, the one loop that must be fast (comments/rendering.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+    },
 ]
 
 # Databases: SQLite in the project folder unless DATABASE_URL says otherwise.
