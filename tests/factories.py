@@ -67,3 +67,40 @@ class CommentFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def post(self):
         return self.parent.post if self.parent is not None else PostFactory()
+
+
+class ModeratorFactory(UserFactory):
+    """A staff member in the "Moderators" group (created by moderation's data migration)."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def moderators_group(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if create:
+            self.groups.add(Group.objects.get(name="Moderators"))
+
+
+class BlockedTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "moderation.BlockedTerm"
+
+    phrase = factory.Sequence(lambda n: f"badword{n}")
+    action = "pending"
+
+
+class BanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "moderation.Ban"
+
+    email = "banned@example.com"
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "moderation.Report"
+
+    comment = factory.SubFactory(CommentFactory)
+    reason = "abuse"
+    ip_address = factory.Sequence(lambda n: f"10.0.{n // 250}.{n % 250 + 1}")

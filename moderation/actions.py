@@ -1,0 +1,149 @@
+"""Every moderation write: status changes with their audit trail, bans and report handling.
+
+Called alike by the admin (bulk actions and the change form), the report view and the
+management commands. Status changes go through comments.posting.change_status, the one place
+that updates statuses, recounts Post.comment_count and invalidates cached threads; this module
+adds the audit log around it. Moderation never hard-deletes: "remove" is a status.
+"""
+
+from django.db import transaction
+
+from comments.models import Comment
+
+from .models import Ban, ModerationEvent, Report
+
+Status = Comment.Status
+Action = ModerationEvent.Action
+
+# The status each moderation action sets.
+TARGET_STATUS = {
+    Action.APPROVE: Status.APPROVED,
+    Action.SPAM: Status.SPAM,
+    Action.REMOVE: Status.REMOVED,
+    Action.RESTORE: Status.APPROVED,
+    Action.HOLD: Status.PENDING,
+    Action.BAN: Status.SPAM,
+    Action.REPORTS: Status.PENDING,
+}
+
+
+def moderate(comments, action, *, actor=None, reason=""):
+    """Apply one moderation action to a queryset of comments and log each change.
+
+    Comments already in the target status are left alone (and not logged). Returns the number
+    of comments whose status changed.
+    """
+    new_status = TARGET_STATUS[action]
+    with transaction.atomic():
+        changing = list(comments.exclude(status=new_status).order_by().values_list("pk", "status"))
+        if not changing:
+            return 0
+        pks = [pk for pk, _ in changing]
+        from comments.posting import change_status  # noqa: PLC0415 (lands with issue 3)
+
+        change_status(Comment.objects.filter(pk__in=pks), new_status)
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(
+                comment_id=pk,
+                comment_pk=pk,
+                action=action,
+                from_status=old,
+                to_status=new_status,
+                actor=actor,
+                reason=reason,
+            )
+            for pk, old in changing
+        )
+        if action != Action.REPORTS:
+            # A moderator has looked at these comments: their open reports are dealt with.
+            Report.objects.filter(comment_id__in=pks, resolved=False).update(resolved=True)
+    return len(changing)
+
+
+def ban_authors(comments, *, by_email=True, by_ip=True, actor=None, reason=""):
+    """Ban the e-mail and/or IP addresses behind some comments and mark those comments spam.
+
+    Returns (number of new bans, number of comments marked as spam).
+    """
+    rows = list(comments.order_by().values_list("email", "ip_address"))
+    emails = {email.lower() for email, _ in rows if email} if by_email else set()
+    ips = {ip for _, ip in rows if ip} if by_ip else set()
+    with transaction.atomic():
+        already = Ban.objects.active()
+        emails -= {
+            e.lower() for e in already.filter(email__in=emails).values_list("email", flat=True)
+        }
+        ips -= set(already.filter(ip_address__in=ips).values_list("ip_address", flat=True))
+        bans = [Ban(email=e, reason=reason, created_by=actor) for e in sorted(emails)]
+        bans += [Ban(ip_address=ip, reason=reason, created_by=actor) for ip in sorted(ips)]
+        Ban.objects.bulk_create(bans)
+        changed = moderate(comments, Action.BAN, actor=actor, reason=reason or "Author banned.")
+    return len(bans), changed
+
+
+def record_report(comment, *, reason, request, threshold):
+    """Store a reader's report; hold the comment for review once it has enough open reports.
+
+    Returns True when this report sent the comment back to the moderation queue.
+    """
+    user = request.user if request.user.is_authenticated else None
+    with transaction.atomic():
+        Report.objects.create(
+            comment=comment,
+            reason=reason,
+            user=user,
+            session_key=request.session.session_key or "",
+            ip_address=client_ip(request),
+        )
+        if comment.status != Status.APPROVED:
+            return False
+        open_reports = Report.objects.filter(comment=comment, resolved=False).count()
+        if open_reports < threshold:
+            return False
+        moderate(
+            Comment.objects.filter(pk=comment.pk),
+            Action.REPORTS,
+            reason=f"{open_reports} reader reports.",
+        )
+    return True
+
+
+def client_ip(request):
+    """The client's address as the web server saw it.
+
+    Behind a reverse proxy, configure the proxy to set REMOTE_ADDR (e.g. uWSGI/gunicorn with
+    a trusted forwarded-for setup); X-Forwarded-For is never trusted here because any client
+    can send it.
+    """
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def purge_spam(cutoff):
+    """Hard-delete spam created before `cutoff`, deepest first, through the tree's delete.
+
+    A spam comment whose subtree holds anything other than spam due for purging is kept:
+    deleting it would take those replies with it. Returns (deleted, kept).
+    """
+    from comments.posting import delete_comment  # noqa: PLC0415 (lands with issue 3)
+
+    candidates = list(
+        Comment.objects.filter(status=Status.SPAM, created_at__lt=cutoff).order_by("-level", "pk")
+    )
+    due = {c.pk for c in candidates}
+    deleted = kept = 0
+    for comment in candidates:
+        replies = set(Comment.objects.filter(parent_id=comment.pk).values_list("pk", flat=True))
+        if replies - due:
+            kept += 1
+            due.discard(comment.pk)
+            continue
+        with transaction.atomic():
+            ModerationEvent.objects.create(
+                comment=None,
+                comment_pk=comment.pk,
+                action=Action.PURGE,
+                from_status=Status.SPAM,
+                reason=f"Spam from {comment.created_at:%Y-%m-%d} purged: {comment.body[:80]}",
+            )
+            deleted += delete_comment(comment)
+    return deleted, kept

@@ -1,0 +1,231 @@
+"""What moderation stores: the policy settings, the blocklist, bans, reader reports and the
+audit log of every status change.
+
+Comment statuses themselves live on comments.Comment; this app never changes them directly
+but through moderation.actions (which calls comments.posting.change_status and logs it).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from comments.models import Comment
+
+
+class ModerationSettings(models.Model):
+    """The one row of moderation policy settings, edited in admin.
+
+    The defaults follow WordPress's: a first-time guest waits for a moderator, a known
+    commenter is published at once.
+    """
+
+    hold_first_time = models.BooleanField(
+        "hold first-time commenters",
+        default=True,
+        help_text="Hold a comment for review when its e-mail address has no approved comment "
+        "yet. Known commenters are published at once.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold a comment that contains more links than this."
+    )
+    min_seconds = models.PositiveSmallIntegerField(
+        "minimum seconds to write",
+        default=3,
+        help_text="A comment posted sooner than this after the form was shown is treated as "
+        "spam (people need longer than that to write).",
+    )
+    flood_limit = models.PositiveSmallIntegerField(
+        "comments per minute",
+        default=5,
+        help_text="At most this many comments a minute from one IP address or e-mail address; "
+        "more are refused with “too many comments”.",
+    )
+    duplicate_hours = models.PositiveSmallIntegerField(
+        "duplicate window (hours)",
+        default=24,
+        help_text="The same author posting the same text again within this many hours is "
+        "refused. 0 turns the check off.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments after (days)",
+        null=True,
+        blank=True,
+        help_text="Close the discussion under posts older than this many days. "
+        "Empty keeps discussions open (each post can still be closed on its own).",
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        "reports before review",
+        default=3,
+        help_text="A published comment goes back to the moderation queue after this many "
+        "reader reports.",
+    )
+    reports_per_hour = models.PositiveSmallIntegerField(
+        default=10, help_text="At most this many reports an hour from one reader."
+    )
+    offensive_threshold = models.FloatField(
+        "offensive-language threshold",
+        default=0.8,
+        help_text="Hold a comment whose offensive-language score (0 to 1) is above this. "
+        "Needs the optional “profanity” extra (alt-profanity-check); without it the rule is off.",
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self):
+        return "Moderation settings"
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class BlockedTerm(models.Model):
+    """A word or phrase that holds or rejects a comment containing it."""
+
+    class Action(models.TextChoices):
+        PENDING = Comment.Status.PENDING, "Hold for review"
+        SPAM = Comment.Status.SPAM, "Mark as spam"
+
+    phrase = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="A whole word or phrase. Matching ignores case and accents and sees through "
+        "simple disguises: l33t digits (sp4m), repeated letters (spaaam) and inserted dots "
+        "(s.p.a.m).",
+    )
+    action = models.CharField(
+        max_length=10,
+        choices=Action.choices,
+        default=Action.PENDING,
+        help_text="What happens to a comment that contains this phrase.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def matching(self, email="", ip_address=None):
+        condition = Q(pk__in=[])
+        if email:
+            condition |= Q(email__iexact=email)
+        if ip_address:
+            condition |= Q(ip_address=ip_address)
+        return self.active().filter(condition)
+
+
+class Ban(models.Model):
+    """An e-mail address and/or IP address whose comments are refused."""
+
+    email = models.EmailField(blank=True, db_index=True, help_text="Refuse this address.")
+    ip_address = models.GenericIPAddressField(
+        "IP address", null=True, blank=True, db_index=True, help_text="Refuse this IP address."
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty for a ban that does not expire."
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email="") | Q(ip_address__isnull=False),
+                name="ban_has_email_or_ip",
+                violation_error_message="A ban needs an e-mail address or an IP address.",
+            ),
+        ]
+
+    def __str__(self):
+        return " / ".join(str(x) for x in (self.email, self.ip_address) if x)
+
+
+class Report(models.Model):
+    """A reader's report that a published comment breaks the rules."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Insults or harassment"
+        HATE = "hate", "Hate or calls for violence"
+        OFF_TOPIC = "off_topic", "Off topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    resolved = models.BooleanField(
+        default=False, help_text="Set when a moderator has decided on the comment."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["comment", "resolved"], name="report_comment_resolved")]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} on comment #{self.comment_id}"
+
+
+class ModerationEvent(models.Model):
+    """One line of the audit log: who changed which comment from what to what, and why."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        SPAM = "spam", "Marked as spam"
+        REMOVE = "remove", "Removed"
+        RESTORE = "restore", "Restored"
+        HOLD = "hold", "Held for review"
+        BAN = "ban", "Author banned"
+        REPORTS = "reports", "Held after reader reports"
+        PURGE = "purge", "Deleted (old spam)"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_events"
+    )
+    # Kept when the comment itself is purged, so the log still says which one it was.
+    comment_pk = models.PositiveBigIntegerField(db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system acted (reader reports, purge command).",
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "moderation log entry"
+        verbose_name_plural = "moderation log"
+
+    def __str__(self):
+        who = self.actor or "system"
+        return f"{self.get_action_display()} #{self.comment_pk} by {who}"

@@ -1,0 +1,204 @@
+"""The moderation policy: decides what happens to each new comment, and says why.
+
+Selected with settings.COMMENTS_POLICY = "moderation.policy.ModerationPolicy" and called by
+comments.posting through the seam in comments.policy. The rules, in the order they run:
+
+1. a banned e-mail or IP address is refused with a neutral message (403);
+2. more than N comments a minute from one IP or e-mail address is refused (429);
+3. the same author posting the same text again within a day is refused;
+4. a filled honeypot field or a form posted within seconds of rendering is spam, silently;
+5. blocklist phrases hold the comment or mark it spam (each entry says which);
+6. more than N links holds it;
+7. an offensive-language score above a threshold holds it (optional extra);
+8. a first-time commenter is held; a known commenter is published.
+
+The strictest outcome wins (spam over pending over published) and every rule that applied
+adds a sentence to the reasons, which the posting code stores on the comment for moderators.
+"""
+
+import re
+from datetime import timedelta
+from functools import cache
+
+from django.db.models import Q
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.policy import ApproveAll, Refusal, Verdict
+
+from . import blocklist
+from .actions import client_ip
+from .models import Ban, BlockedTerm, ModerationSettings
+
+Status = Comment.Status
+SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.SPAM: 2}
+LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+BANNED_MESSAGE = "Your comment could not be posted."
+
+
+@cache
+def load_offensive_classifier():
+    """The optional offline classifier (the "profanity" extra), or None when not installed.
+
+    Returns a function text -> probability (0..1) that the text is offensive.
+    """
+    try:
+        from profanity_check import predict_prob  # noqa: PLC0415 (optional dependency)
+    except ImportError:
+        return None
+    return lambda text: float(predict_prob([text])[0])
+
+
+class ModerationPolicy(ApproveAll):
+    def __init__(self, classifier=None):
+        # The offensive-language rule is off when the classifier is None (extra not
+        # installed); tests pass a stand-in.
+        self.classifier = classifier or load_offensive_classifier()
+
+    @property
+    def offensive_check_enabled(self):
+        return self.classifier is not None
+
+    def comments_open(self, post):
+        if not post.comments_open():
+            return False
+        days = ModerationSettings.load().close_after_days
+        if days and post.published_at:
+            return timezone.now() < post.published_at + timedelta(days=days)
+        return True
+
+    def assess(self, submission):
+        config = ModerationSettings.load()
+        comment = submission.comment
+        if comment.ip_address is None and submission.request is not None:
+            comment.ip_address = client_ip(submission.request)
+        for check in (self._banned, self._flood, self._duplicate):
+            refusal = check(comment, config)
+            if refusal:
+                return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
+
+        outcomes = []  # (status, reason)
+        outcomes += self._bot_signals(submission, config)
+        outcomes += self._blocklist(comment)
+        outcomes += self._links(comment, config)
+        outcomes += self._offensive(comment, config)
+        outcomes += self._first_time(comment, config)
+        status = max((s for s, _ in outcomes), key=SEVERITY.__getitem__, default=Status.APPROVED)
+        return Verdict(status=status, reasons=[reason for _, reason in outcomes])
+
+    # Refusals: (Refusal, reason for the log) or None.
+
+    def _banned(self, comment, config):
+        email = comment.email or (comment.user.email if comment.user_id else "")
+        ban = Ban.objects.matching(email=email, ip_address=comment.ip_address).first()
+        if ban:
+            return Refusal(BANNED_MESSAGE, status_code=403), f"Refused: banned ({ban})."
+        return None
+
+    def _flood(self, comment, config):
+        if not config.flood_limit:
+            return None
+        who = self._same_sender(comment, by_ip=True)
+        if who is None:
+            return None
+        since = timezone.now() - timedelta(minutes=1)
+        recent = Comment.objects.filter(who, created_at__gte=since).count()
+        if recent >= config.flood_limit:
+            message = (
+                "You are posting too fast: at most "
+                f"{config.flood_limit} comments a minute. Please wait a minute and try again."
+            )
+            return Refusal(message, status_code=429), "Refused: flood limit."
+        return None
+
+    def _duplicate(self, comment, config):
+        if not config.duplicate_hours:
+            return None
+        who = self._same_sender(comment, by_ip=False)
+        if who is None:
+            return None
+        since = timezone.now() - timedelta(hours=config.duplicate_hours)
+        text = _normalise(comment.body)
+        bodies = Comment.objects.filter(who, created_at__gte=since).values_list("body", flat=True)
+        if any(_normalise(body) == text for body in bodies[:200]):
+            message = "You have already posted this comment."
+            return Refusal(message, status_code=400), "Refused: duplicate of a recent comment."
+        return None
+
+    @staticmethod
+    def _same_sender(comment, *, by_ip):
+        """A filter for comments from the same author, or None when nothing identifies them."""
+        conditions = []
+        if comment.email:
+            conditions.append(Q(email__iexact=comment.email))
+        if comment.user_id:
+            conditions.append(Q(user_id=comment.user_id))
+        if by_ip and comment.ip_address:
+            conditions.append(Q(ip_address=comment.ip_address))
+        if not conditions:
+            return None
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined |= condition
+        return combined
+
+    # Outcomes: lists of (status, reason).
+
+    def _bot_signals(self, submission, config):
+        if submission.honeypot.strip():
+            return [(Status.SPAM, "Spam: the hidden honeypot field was filled in.")]
+        if submission.elapsed is not None and submission.elapsed < config.min_seconds:
+            return [
+                (
+                    Status.SPAM,
+                    f"Spam: posted {submission.elapsed:.1f} s after the form was shown "
+                    f"(minimum {config.min_seconds} s).",
+                )
+            ]
+        return []
+
+    def _blocklist(self, comment):
+        terms = list(BlockedTerm.objects.values_list("phrase", "action"))
+        if not terms:
+            return []
+        actions = dict(terms)
+        text = f"{comment.name}\n{comment.body}"
+        found = blocklist.find(text, [phrase for phrase, _ in terms])
+        verb = {Status.SPAM: "Spam", Status.PENDING: "Held"}
+        return [(actions[p], f"{verb[actions[p]]}: blocklist phrase “{p}”.") for p in found]
+
+    def _links(self, comment, config):
+        links = len(LINK_RE.findall(comment.body))
+        if links > config.max_links:
+            return [(Status.PENDING, f"Held: {links} links (more than {config.max_links}).")]
+        return []
+
+    def _offensive(self, comment, config):
+        if self.classifier is None:
+            return []
+        score = self.classifier(comment.body)
+        if score > config.offensive_threshold:
+            return [
+                (
+                    Status.PENDING,
+                    f"Held: offensive-language score {score:.2f} "
+                    f"(threshold {config.offensive_threshold:.2f}).",
+                )
+            ]
+        return []
+
+    def _first_time(self, comment, config):
+        user = comment.user if comment.user_id else None
+        if user is not None and user.is_staff:
+            return [(Status.APPROVED, "Published: staff member.")]
+        known = self._same_sender(comment, by_ip=False)
+        approved = Comment.objects.filter(known, status=Status.APPROVED).count() if known else 0
+        if approved:
+            return [(Status.APPROVED, f"Published: known commenter ({approved} approved).")]
+        if config.hold_first_time:
+            return [(Status.PENDING, "Held: first comment from this author.")]
+        return []
+
+
+def _normalise(text):
+    return " ".join(text.split()).casefold()

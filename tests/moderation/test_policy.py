@@ -1,0 +1,242 @@
+"""Every rule of the moderation policy, and the reasons it records."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.policy import Submission
+from moderation.models import ModerationSettings
+from moderation.policy import BANNED_MESSAGE, ModerationPolicy
+from tests.factories import (
+    BanFactory,
+    BlockedTermFactory,
+    CommentFactory,
+    PostFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+
+
+def new_comment(post=None, **fields):
+    fields = {
+        "name": "Ana",
+        "email": "ana@example.com",
+        "body": "A calm and useful remark.",
+        "ip_address": "192.0.2.10",
+        **fields,
+    }
+    return Comment(post=post or PostFactory(), **fields)
+
+
+def assess(comment, policy=None, **signals):
+    signals.setdefault("elapsed", 30.0)
+    return (policy or ModerationPolicy()).assess(Submission(comment=comment, **signals))
+
+
+@pytest.fixture
+def known_author():
+    """Ana already has an approved comment, so the first-time rule does not hold her."""
+    return CommentFactory(name="Ana", email="ana@example.com", status=Status.APPROVED)
+
+
+def test_a_first_time_guest_is_held_for_review():
+    verdict = assess(new_comment())
+    assert verdict.status == Status.PENDING
+    assert verdict.reasons == ["Held: first comment from this author."]
+    assert verdict.refusal is None
+
+
+def test_a_known_commenter_is_published_at_once(known_author):
+    verdict = assess(new_comment(email="ANA@example.com"))
+    assert verdict.status == Status.APPROVED
+    assert verdict.reasons == ["Published: known commenter (1 approved)."]
+
+
+def test_a_commenter_whose_only_comments_are_pending_or_spam_is_still_first_time():
+    CommentFactory(email="ana@example.com", status=Status.PENDING)
+    CommentFactory(email="ana@example.com", status=Status.SPAM)
+    assert assess(new_comment()).status == Status.PENDING
+
+
+def test_first_time_rule_can_be_turned_off():
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"hold_first_time": False})
+    verdict = assess(new_comment())
+    assert verdict.status == Status.APPROVED
+    assert verdict.reasons == []
+
+
+def test_staff_comments_are_published():
+    staff = StaffFactory()
+    verdict = assess(new_comment(user=staff, email=staff.email))
+    assert verdict.status == Status.APPROVED
+    assert verdict.reasons == ["Published: staff member."]
+
+
+def test_a_signed_in_user_with_approved_comments_is_known():
+    user = UserFactory()
+    CommentFactory(user=user, email="", status=Status.APPROVED)
+    assert assess(new_comment(user=user, email="")).status == Status.APPROVED
+
+
+def test_more_links_than_allowed_hold_a_known_commenter(known_author):
+    body = "See https://a.example, http://b.example and www.c.example"
+    verdict = assess(new_comment(body=body))
+    assert verdict.status == Status.PENDING
+    assert "Held: 3 links (more than 2)." in verdict.reasons
+
+
+def test_links_up_to_the_limit_are_fine(known_author):
+    verdict = assess(new_comment(body="See https://a.example and https://b.example"))
+    assert verdict.status == Status.APPROVED
+
+
+def test_a_blocklist_entry_can_hold_a_comment(known_author):
+    BlockedTermFactory(phrase="idiot", action="pending")
+    verdict = assess(new_comment(body="What an 1d10t."))
+    assert verdict.status == Status.PENDING
+    assert "Held: blocklist phrase “idiot”." in verdict.reasons
+
+
+def test_a_blocklist_entry_can_mark_a_comment_as_spam(known_author):
+    BlockedTermFactory(phrase="cheap pills", action="spam")
+    verdict = assess(new_comment(body="CHEAP   p.i.l.l.s here"))
+    assert verdict.status == Status.SPAM
+    assert "Spam: blocklist phrase “cheap pills”." in verdict.reasons
+
+
+def test_the_blocklist_also_applies_to_the_name(known_author):
+    BlockedTermFactory(phrase="casino", action="spam")
+    assert assess(new_comment(name="Best Casino")).status == Status.SPAM
+
+
+def test_the_blocklist_matches_whole_words_only(known_author):
+    BlockedTermFactory(phrase="ass", action="pending")
+    assert assess(new_comment(body="A classic assessment.")).status == Status.APPROVED
+
+
+def test_a_filled_honeypot_is_spam(known_author):
+    verdict = assess(new_comment(), honeypot="http://bot.example")
+    assert verdict.status == Status.SPAM
+    assert verdict.refusal is None  # silently: the bot is not told
+    assert "Spam: the hidden honeypot field was filled in." in verdict.reasons
+
+
+def test_a_form_posted_within_three_seconds_is_spam(known_author):
+    verdict = assess(new_comment(), elapsed=1.2)
+    assert verdict.status == Status.SPAM
+    assert verdict.refusal is None
+    assert "Spam: posted 1.2 s after the form was shown (minimum 3 s)." in verdict.reasons
+
+
+def test_a_form_posted_after_three_seconds_is_fine(known_author):
+    assert assess(new_comment(), elapsed=3.0).status == Status.APPROVED
+
+
+def test_the_strictest_outcome_wins_and_every_reason_is_kept():
+    BlockedTermFactory(phrase="idiot", action="pending")
+    verdict = assess(new_comment(body="idiot https://a https://b https://c"), honeypot="x")
+    assert verdict.status == Status.SPAM
+    assert len(verdict.reasons) == 4
+
+
+def test_a_banned_email_is_refused_with_a_neutral_message():
+    BanFactory(email="ana@example.com")
+    verdict = assess(new_comment(email="Ana@Example.com"))
+    assert verdict.refusal.message == BANNED_MESSAGE
+    assert verdict.refusal.status_code == 403
+    assert "ban" not in verdict.refusal.message.lower()
+
+
+def test_a_banned_ip_address_is_refused():
+    BanFactory(email="", ip_address="192.0.2.10")
+    verdict = assess(new_comment(email="someone.else@example.com"))
+    assert verdict.refusal.status_code == 403
+
+
+def test_the_ip_address_is_taken_from_the_request_when_missing():
+    BanFactory(email="", ip_address="198.51.100.7")
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+    verdict = assess(new_comment(ip_address=None), request=request)
+    assert verdict.refusal.status_code == 403
+
+
+def test_an_expired_ban_no_longer_applies():
+    BanFactory(email="ana@example.com", expires_at=timezone.now() - timedelta(minutes=1))
+    assert assess(new_comment()).refusal is None
+
+
+def test_flooding_from_one_ip_is_refused_with_429():
+    post = PostFactory()
+    for i in range(5):
+        CommentFactory(post=post, email=f"r{i}@example.com", ip_address="192.0.2.10")
+    verdict = assess(new_comment(post=post, email="new@example.com"))
+    assert verdict.refusal.status_code == 429
+    assert "at most 5 comments a minute" in verdict.refusal.message
+
+
+def test_flooding_from_one_email_is_refused():
+    for i in range(5):
+        CommentFactory(email="ana@example.com", ip_address=f"203.0.113.{i}")
+    assert assess(new_comment(ip_address="198.51.100.1")).refusal.status_code == 429
+
+
+def test_comments_older_than_a_minute_do_not_count_towards_the_flood_limit():
+    for _ in range(5):
+        CommentFactory(email="ana@example.com", created_at=timezone.now() - timedelta(minutes=2))
+    assert assess(new_comment(body="Something new")).refusal is None
+
+
+def test_the_same_text_again_within_a_day_is_refused():
+    CommentFactory(email="ana@example.com", body="Same   words here.")
+    verdict = assess(new_comment(body="same words here."))
+    assert verdict.refusal.message == "You have already posted this comment."
+
+
+def test_the_same_text_from_another_author_is_fine():
+    CommentFactory(email="bob@example.com", body="Agreed.")
+    assert assess(new_comment(body="Agreed.")).refusal is None
+
+
+def test_the_same_text_a_day_later_is_fine():
+    CommentFactory(
+        email="ana@example.com", body="Agreed.", created_at=timezone.now() - timedelta(hours=25)
+    )
+    assert assess(new_comment(body="Agreed.")).refusal is None
+
+
+def test_the_offensive_language_rule_is_off_without_the_extra(monkeypatch):
+    monkeypatch.setattr("moderation.policy.load_offensive_classifier", lambda: None)
+    policy = ModerationPolicy()
+    assert not policy.offensive_check_enabled
+    CommentFactory(email="ana@example.com", status=Status.APPROVED)
+    assert assess(new_comment(body="Anything at all"), policy=policy).status == Status.APPROVED
+
+
+def test_a_high_offensive_language_score_holds_the_comment(known_author):
+    policy = ModerationPolicy(classifier=lambda text: 0.93 if "rude" in text else 0.05)
+    assert policy.offensive_check_enabled
+    verdict = assess(new_comment(body="A rude remark"), policy=policy)
+    assert verdict.status == Status.PENDING
+    assert "Held: offensive-language score 0.93 (threshold 0.80)." in verdict.reasons
+    assert assess(new_comment(body="A kind remark"), policy=policy).status == Status.APPROVED
+
+
+def test_comments_close_after_the_configured_number_of_days():
+    policy = ModerationPolicy()
+    old = PostFactory(published_at=timezone.now() - timedelta(days=40))
+    fresh = PostFactory(published_at=timezone.now() - timedelta(days=2))
+    assert policy.comments_open(old)  # off by default
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"close_after_days": 30})
+    assert not policy.comments_open(old)
+    assert policy.comments_open(fresh)
+
+
+def test_a_post_closed_by_hand_stays_closed():
+    post = PostFactory(comments_enabled=False)
+    assert not ModerationPolicy().comments_open(post)
