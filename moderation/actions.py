@@ -9,6 +9,7 @@ adds the audit log around it. Moderation never hard-deletes: "remove" is a statu
 from django.db import transaction
 
 from comments.models import Comment
+from comments.posting import change_status, delete_comment
 
 from .models import Ban, ModerationEvent, Report
 
@@ -39,8 +40,6 @@ def moderate(comments, action, *, actor=None, reason=""):
         if not changing:
             return 0
         pks = [pk for pk, _ in changing]
-        from comments.posting import change_status  # noqa: PLC0415 (lands with issue 3)
-
         change_status(Comment.objects.filter(pk__in=pks), new_status)
         ModerationEvent.objects.bulk_create(
             ModerationEvent(
@@ -124,8 +123,6 @@ def purge_spam(cutoff):
     A spam comment whose subtree holds anything other than spam due for purging is kept:
     deleting it would take those replies with it. Returns (deleted, kept).
     """
-    from comments.posting import delete_comment  # noqa: PLC0415 (lands with issue 3)
-
     candidates = list(
         Comment.objects.filter(status=Status.SPAM, created_at__lt=cutoff).order_by("-level", "pk")
     )
