@@ -1,9 +1,13 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("<int:pk>/", views.permalink, name="permalink"),
+    path("post/<int:post_id>/", views.post, name="post"),
+    re_path(r"^avatar/(?P<key>[0-9a-f]{20})\.png$", views.avatar, name="avatar"),
+    path("feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path("feed/<slug:slug>/", feeds.PostCommentsFeed(), name="post_feed"),
 ]

@@ -1,0 +1,70 @@
+from django import template
+
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.policy import get_policy
+from comments.posting import parent_problem
+from comments.rendering import (
+    DEFAULT_ORDER,
+    ORDERS,
+    clean_order,
+    load_page,
+    page_of,
+    pending_ids,
+    render_threads,
+)
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, post):
+    """The whole discussion under a post: one page of threads, paging, ordering and the form.
+
+    Reads ?cpage=, ?corder= and ?replyto= from the request. After a failed POST, the view in
+    comments/views.py leaves the bound form on the request so it is shown with its errors.
+    """
+    request = context["request"]
+    user = context.get("user") or getattr(request, "user", None)
+    is_open = get_policy().comments_open(post)
+    order = clean_order(request.GET.get("corder"))
+    number = _positive_int(request.GET.get("cpage"))
+    form = getattr(request, "comment_form", None)
+    replying_to = None
+    replyto_error = ""
+    if form is not None:
+        replying_to = form.parent_comment
+    elif is_open:
+        replyto = _positive_int(request.GET.get("replyto"))
+        if replyto:
+            parent = Comment.objects.filter(pk=replyto).first()
+            replyto_error = parent_problem(parent, post) or ""
+            if not replyto_error:
+                replying_to = parent
+                if number is None and order == DEFAULT_ORDER:
+                    number = page_of(parent)
+        form = CommentForm(
+            post=post, user=user, initial={"parent": replying_to.pk if replying_to else None}
+        )
+    page = load_page(post, number=number or 1, order=order, pending_ids=pending_ids(request))
+    staff = bool(user and user.is_staff and user.has_perm("comments.change_comment"))
+    return {
+        "post": post,
+        "page": page,
+        "threads": render_threads(page, staff=staff),
+        "orders": ORDERS.items(),
+        "is_open": is_open,
+        "form": form,
+        "replying_to": replying_to,
+        "replyto_error": replyto_error,
+        "signed_in_as": user if user is not None and user.is_authenticated else None,
+        "request": request,
+    }
+
+
+def _positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
