@@ -74,6 +74,9 @@ class ModeratorFactory(UserFactory):
 
     is_staff = True
 
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def moderators_group(self, create, extracted, **kwargs):
         from django.contrib.auth.models import Group

@@ -1,0 +1,317 @@
+"""The moderation queue in Django admin: list, filters, search, actions, change page."""
+
+from datetime import timedelta
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.trees import find_tree_problems
+from moderation.models import Ban, ModerationEvent, ModerationSettings
+from tests.factories import (
+    CommentFactory,
+    ModeratorFactory,
+    PostFactory,
+    ReportFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+CHANGELIST = reverse("admin:comments_comment_changelist")
+
+
+@pytest.fixture
+def moderator_client(client):
+    client.force_login(ModeratorFactory())
+    return client
+
+
+def row_texts(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        row.select_one("td.field-comment_excerpt, th.field-comment_excerpt").get_text(
+            " ", strip=True
+        )
+        for row in soup.select("#result_list tbody tr")
+    ]
+
+
+def test_the_changelist_opens_on_the_pending_queue_oldest_first(moderator_client):
+    now = timezone.now()
+    CommentFactory(body="newer pending", status=Status.PENDING, created_at=now)
+    CommentFactory(body="older pending", status=Status.PENDING, created_at=now - timedelta(hours=3))
+    CommentFactory(body="published one", status=Status.APPROVED)
+    response = moderator_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert row_texts(response) == ["older pending", "newer pending"]
+
+
+def test_the_all_filter_shows_every_status_newest_first(moderator_client):
+    now = timezone.now()
+    CommentFactory(body="old spam", status=Status.SPAM, created_at=now - timedelta(days=1))
+    CommentFactory(body="new ok", status=Status.APPROVED, created_at=now)
+    response = moderator_client.get(CHANGELIST, {"status": "all"})
+    assert row_texts(response) == ["new ok", "old spam"]
+
+
+def test_each_row_shows_status_post_author_email_ip_thread_and_time(moderator_client):
+    parent = CommentFactory(body="The parent comment says hello", name="Parent Person")
+    CommentFactory(
+        parent=parent,
+        body="A reply in the queue",
+        name="Zoë",
+        email="zoe@example.com",
+        ip_address="203.0.113.9",
+        status=Status.PENDING,
+    )
+    response = moderator_client.get(CHANGELIST)
+    row = BeautifulSoup(response.content, "html.parser").select_one("#result_list tbody tr")
+    text = row.get_text(" ", strip=True)
+    for expected in [
+        "A reply in the queue",
+        "Awaiting moderation",
+        "Zoë",
+        "zoe@example.com",
+        "203.0.113.9",
+        "Depth 1",
+        "reply to Parent Person",
+        "The parent comment says hello",
+        parent.post.title,
+    ]:
+        assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "spam"}, ["spam one"]),
+        ({"status": "all", "reported": "open"}, ["reported one"]),
+        ({"status": "all", "first_time": "yes"}, ["spam one", "newcomer"]),
+        ({"status": "all", "q": "203.0.113.5"}, ["newcomer"]),
+        ({"status": "all", "q": "regular@"}, ["reported one", "regular again"]),
+        ({"status": "all", "q": "SPAM ONE"}, ["spam one"]),
+    ],
+)
+def test_filters_and_search(moderator_client, params, expected):
+    now = timezone.now()
+    reported = CommentFactory(body="reported one", email="regular@example.com", created_at=now)
+    ReportFactory(comment=reported)
+    CommentFactory(
+        body="regular again",
+        email="regular@example.com",
+        status=Status.PENDING,
+        created_at=now - timedelta(minutes=1),
+    )
+    CommentFactory(
+        body="spam one",
+        email="bot@example.com",
+        status=Status.SPAM,
+        created_at=now - timedelta(minutes=2),
+    )
+    CommentFactory(
+        body="newcomer",
+        email="new@example.com",
+        ip_address="203.0.113.5",
+        status=Status.PENDING,
+        created_at=now - timedelta(minutes=3),
+    )
+    response = moderator_client.get(CHANGELIST, params)
+    assert response.status_code == 200
+    assert row_texts(response) == expected
+
+
+def test_filtering_by_post_shows_that_posts_comments_in_thread_order_indented(moderator_client):
+    post = PostFactory()
+    a = CommentFactory(post=post, body="root A")
+    CommentFactory(post=post, body="root B")
+    a1 = CommentFactory(parent=a, body="reply A1")
+    CommentFactory(parent=a1, body="reply A1a")
+    CommentFactory(body="elsewhere")
+    response = moderator_client.get(CHANGELIST, {"status": "all", "post__id__exact": post.pk})
+    soup = BeautifulSoup(response.content, "html.parser")
+    cells = soup.select("#result_list tbody .field-tree_excerpt .mod-depth")
+    assert [c.get_text(strip=True) for c in cells] == ["root A", "reply A1", "reply A1a", "root B"]
+    assert [c["class"][1] for c in cells] == [
+        "mod-depth-0",
+        "mod-depth-1",
+        "mod-depth-2",
+        "mod-depth-0",
+    ]
+
+
+def test_the_changelist_runs_a_constant_number_of_queries(
+    moderator_client, django_assert_max_num_queries, django_assert_num_queries
+):
+    """1,000 comments in threads, some reported: the page costs the same as with a few."""
+    post = PostFactory()
+    roots = CommentFactory.create_batch(5, post=post, status=Status.PENDING)
+    for c in roots:
+        ReportFactory(comment=c)
+    moderator_client.get(CHANGELIST)  # warm up the session and content types
+    with django_assert_max_num_queries(12) as small:
+        assert moderator_client.get(CHANGELIST).status_code == 200
+    few = len(small.captured_queries)
+
+    # 199 replies under each root, written with their nested-set values in one bulk insert.
+    replies = []
+    for root in roots:
+        root.refresh_from_db()
+        for k in range(199):
+            replies.append(
+                Comment(
+                    post=post,
+                    parent=root,
+                    tree_id=root.tree_id,
+                    level=1,
+                    lft=2 + 2 * k,
+                    rght=3 + 2 * k,
+                    name=f"Reader {k}",
+                    email=f"r{k}@example.com",
+                    body=f"comment {k}",
+                    status=Status.PENDING,
+                )
+            )
+    Comment.objects.bulk_create(replies)
+    Comment.objects.filter(pk__in=[r.pk for r in roots]).update(rght=400)
+    assert find_tree_problems() == []
+    assert Comment.objects.count() == 1000
+    with django_assert_num_queries(few):
+        response = moderator_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert len(BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")) == 50
+
+
+def action(client, name, comments, **extra):
+    return client.post(
+        CHANGELIST + "?status=all",
+        {"action": name, "_selected_action": [c.pk for c in comments], **extra},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "end", "message"),
+    [
+        ("approve", Status.PENDING, Status.APPROVED, "2 comments approved."),
+        ("mark_spam", Status.PENDING, Status.SPAM, "2 comments marked as spam."),
+        ("remove", Status.APPROVED, Status.REMOVED, "2 comments removed."),
+        ("restore", Status.REMOVED, Status.APPROVED, "2 comments restored."),
+    ],
+)
+def test_bulk_actions_change_status_log_it_and_say_how_many(
+    moderator_client, name, start, end, message
+):
+    comments = CommentFactory.create_batch(2, status=start)
+    response = action(moderator_client, name, comments)
+    assert response.status_code == 200
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]
+    assert set(Comment.objects.values_list("status", flat=True)) == {end}
+    assert ModerationEvent.objects.filter(to_status=end).count() == 2
+
+
+def test_a_bulk_action_says_how_many_already_had_the_status(moderator_client):
+    comments = [CommentFactory(status=Status.PENDING), CommentFactory(status=Status.APPROVED)]
+    response = action(moderator_client, "approve", comments)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 comment approved. 1 already had that status."
+    ]
+
+
+def test_ban_actions_ban_the_author_and_mark_spam(moderator_client):
+    a = CommentFactory(email="troll@example.com", ip_address="192.0.2.50", status=Status.PENDING)
+    response = action(moderator_client, "ban_email_and_ip", [a])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "2 new bans; 1 comment marked as spam."
+    ]
+    assert Ban.objects.count() == 2
+    b = CommentFactory(email="other@example.com", ip_address="192.0.2.51")
+    action(moderator_client, "ban_email", [b])
+    assert Ban.objects.filter(email="other@example.com").exists()
+    assert not Ban.objects.filter(ip_address="192.0.2.51").exists()
+
+
+def test_there_is_no_delete_action_or_delete_page(moderator_client):
+    comment = CommentFactory()
+    response = moderator_client.get(CHANGELIST)
+    soup = BeautifulSoup(response.content, "html.parser")
+    options = [o["value"] for o in soup.select("select[name=action] option") if o["value"]]
+    assert options == ["approve", "mark_spam", "remove", "restore", "ban_email", "ban_email_and_ip"]
+    delete = reverse("admin:comments_comment_delete", args=[comment.pk])
+    assert moderator_client.post(delete, {"post": "yes"}).status_code == 403
+    superuser = StaffFactory()
+    moderator_client.force_login(superuser)
+    assert "delete_selected" not in str(moderator_client.get(CHANGELIST).content)
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_change_page_shows_the_comment_in_its_thread_with_reports_and_log(moderator_client):
+    root = CommentFactory(body="Root words", name="Rooty")
+    middle = CommentFactory(parent=root, body="Middle words", status=Status.PENDING)
+    reply = CommentFactory(parent=middle, body="Reply words", status=Status.SPAM)
+    ReportFactory(comment=middle, reason="hate")
+    ModerationEvent.objects.create(
+        comment=middle,
+        comment_pk=middle.pk,
+        action="hold",
+        from_status="approved",
+        to_status="pending",
+        reason="3 reader reports.",
+    )
+    response = moderator_client.get(reverse("admin:comments_comment_change", args=[middle.pk]))
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    thread = soup.select_one(".mod-thread")
+    text = thread.get_text(" ", strip=True)
+    assert text.index("Root words") < text.index("Middle words") < text.index("Reply words")
+    links = {a["href"] for a in thread.select("a")}
+    assert reverse("admin:comments_comment_change", args=[root.pk]) in links
+    assert reverse("admin:comments_comment_change", args=[reply.pk]) in links
+    assert "Spam" in text and "Published" in text
+    page = soup.get_text(" ", strip=True)
+    assert "Hate or calls for violence" in page
+    assert "3 reader reports." in page
+    assert soup.select_one(f'a[href="{middle.get_absolute_url()}"]') is not None
+
+
+def test_changing_the_status_on_the_change_page_is_logged_with_the_reason(moderator_client):
+    comment = CommentFactory(status=Status.PENDING)
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    response = moderator_client.post(
+        url, {"status": "removed", "moderation_note": "Insults another reader."}
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Status.REMOVED
+    event = ModerationEvent.objects.get()
+    assert (event.action, event.reason) == ("remove", "Insults another reader.")
+    page = moderator_client.get(url)
+    assert "Insults another reader." in page.content.decode()
+
+
+def test_the_change_page_shows_why_the_policy_held_the_comment(moderator_client):
+    comment = CommentFactory(
+        status=Status.PENDING, moderation_reason="Held: first comment from this author."
+    )
+    response = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert "Held: first comment from this author." in response.content.decode()
+
+
+def test_the_admin_index_shows_the_pending_count(moderator_client):
+    CommentFactory.create_batch(3, status=Status.PENDING)
+    response = moderator_client.get(reverse("admin:index"))
+    banner = BeautifulSoup(response.content, "html.parser").select_one(".mod-pending-banner")
+    assert banner.get_text(strip=True) == "3 comments awaiting moderation"
+
+
+def test_the_policy_settings_are_one_row_edited_in_admin(moderator_client):
+    admin_client = moderator_client
+    admin_client.force_login(StaffFactory())
+    response = admin_client.get(reverse("admin:moderation_moderationsettings_changelist"))
+    assert response.status_code == 302
+    response = admin_client.get(response.url)
+    assert "Offensive-language check" in response.content.decode()
+    assert ModerationSettings.objects.count() == 1
