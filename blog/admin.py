@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -127,6 +128,7 @@ class TagAdmin(admin.ModelAdmin):
 class SocialLinkInline(admin.TabularInline):
     model = SocialLink
     extra = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(SiteSettings)
