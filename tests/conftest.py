@@ -10,3 +10,19 @@ def _isolated_media_and_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests use a temporary file database instead of memory.
+
+    The concurrency tests (tests/comments/test_concurrency.py) open one connection per thread;
+    Django's shared-cache in-memory database has table-level locks that IMMEDIATE
+    transactions and the busy timeout cannot wait on, which would hide the real behaviour.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)
