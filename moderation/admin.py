@@ -267,9 +267,13 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="On the site")
     def comment_on_site(self, obj):
-        return format_html(
-            '<a href="{}">#{} under “{}”</a>', obj.get_absolute_url(), obj.pk, obj.post.title
+        # Only public comments have a permalink; the others are looked for on the post page.
+        url = (
+            obj.get_absolute_url()
+            if obj.is_public
+            else f"{obj.post.get_absolute_url()}#comment-{obj.pk}"
         )
+        return format_html('<a href="{}">#{} under “{}”</a>', url, obj.pk, obj.post.title)
 
     @admin.display(description="Author")
     def author_details(self, obj):

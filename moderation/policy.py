@@ -6,7 +6,8 @@ comments.posting through the seam in comments.policy. The rules, in the order th
 1. a banned e-mail or IP address is refused with a neutral message (403);
 2. more than N comments a minute from one IP or e-mail address is refused (429);
 3. the same author posting the same text again within a day is refused;
-4. a filled honeypot field or a form posted within seconds of rendering is spam, silently;
+4. a filled honeypot field, a form posted within seconds of rendering or without its signed
+   time stamp is spam, silently;
 5. blocklist phrases hold the comment or mark it spam (each entry says which);
 6. more than N links holds it;
 7. an offensive-language score above a threshold holds it (optional extra);
@@ -147,6 +148,9 @@ class ModerationPolicy(ApproveAll):
     def _bot_signals(self, submission, config):
         if submission.honeypot.strip():
             return [(Status.SPAM, "Spam: the hidden honeypot field was filled in.")]
+        if submission.elapsed is None and submission.request is not None:
+            # Posted from the web without the form's signed time stamp: not our form.
+            return [(Status.SPAM, "Spam: the form's time stamp was missing or forged.")]
         if submission.elapsed is not None and submission.elapsed < config.min_seconds:
             return [
                 (

@@ -38,7 +38,7 @@ def report_comment(request, pk):
         elif form.is_valid():
             if not request.session.session_key:
                 request.session.save()
-            record_report(
+            held = record_report(
                 comment,
                 reason=form.cleaned_data["reason"],
                 request=request,
@@ -48,7 +48,8 @@ def report_comment(request, pk):
             messages.success(
                 request, "Thank you. Moderators will look at the comment you reported."
             )
-            return redirect(back)
+            # A comment back in the queue has no public permalink any more: go to its post.
+            return redirect(comment.post.get_absolute_url() if held else back)
         else:
             status = 400
     context = {"comment": comment, "form": form, "back": back}

@@ -274,7 +274,11 @@ def test_the_change_page_shows_the_comment_in_its_thread_with_reports_and_log(mo
     page = soup.get_text(" ", strip=True)
     assert "Hate or calls for violence" in page
     assert "3 reader reports." in page
-    assert soup.select_one(f'a[href="{middle.get_absolute_url()}"]') is not None
+    # A comment that is not public is looked for on its post page (it has no permalink).
+    on_site = f"{middle.post.get_absolute_url()}#comment-{middle.pk}"
+    assert soup.select_one(f'a[href="{on_site}"]') is not None
+    public = moderator_client.get(reverse("admin:comments_comment_change", args=[root.pk]))
+    assert f'href="{root.get_absolute_url()}"' in public.content.decode()
 
 
 def test_changing_the_status_on_the_change_page_is_logged_with_the_reason(moderator_client):

@@ -240,3 +240,10 @@ def test_comments_close_after_the_configured_number_of_days():
 def test_a_post_closed_by_hand_stays_closed():
     post = PostFactory(comments_enabled=False)
     assert not ModerationPolicy().comments_open(post)
+
+
+def test_a_web_post_without_the_forms_time_stamp_is_spam(known_author):
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
+    verdict = assess(new_comment(), request=request, elapsed=None)
+    assert verdict.status == Status.SPAM
+    assert "Spam: the form's time stamp was missing or forged." in verdict.reasons

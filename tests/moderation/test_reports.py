@@ -100,9 +100,10 @@ def test_the_same_ip_cannot_report_twice_from_a_fresh_session():
 def test_enough_reports_send_a_published_comment_back_to_the_queue():
     comment = CommentFactory(status=Status.APPROVED)
     for i in range(3):
-        post_report(reader(f"198.51.100.{i + 1}"), comment, reason="hate")
+        response = post_report(reader(f"198.51.100.{i + 1}"), comment, reason="hate")
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
+    assert response.url == comment.post.get_absolute_url()  # its permalink is gone
     event = ModerationEvent.objects.get()
     assert (event.action, event.actor, event.from_status) == ("reports", None, "approved")
     assert event.reason == "3 reader reports."
