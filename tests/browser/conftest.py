@@ -33,8 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}
 
 
 # live_server listens on localhost by default; the browser must reach exactly 127.0.0.1.
@@ -83,6 +82,7 @@ def browser():
     # calls the ORM between browser steps, never from a coroutine, and the live server answers
     # the browser from its own thread, so the check is a false alarm here. Allow it for exactly
     # the time Playwright runs, and only for the browser tests.
+    shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)  # only this run's failures
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
@@ -108,14 +108,16 @@ def browser():
 def new_context(request, browser, live_server, _serialized_data):
     """Open a fresh browser context (own cookies: a separate reader) on the live server.
 
-    new_context(viewport=MOBILE, java_script_enabled=False) -> a context; new_context().new_page()
-    for a page. Every page a test opens is kept so a failure can save it.
+    new_context(viewport="mobile", java_script_enabled=False) -> a context (viewport: "desktop",
+    "mobile" (390 px) or a size dict); new_context().new_page() for a page.
+    Every page a test opens is kept so a failure can save it.
     """
     contexts = []
     request.node._browser_pages = []
 
     def make(**options):
-        options.setdefault("viewport", DESKTOP)
+        viewport = options.get("viewport", "desktop")
+        options["viewport"] = VIEWPORTS.get(viewport, viewport)
         options.setdefault("base_url", live_server.url)
         options.setdefault("locale", "en-US")
         options.setdefault("timezone_id", "UTC")
@@ -134,6 +136,112 @@ def new_context(request, browser, live_server, _serialized_data):
 def page(new_context):
     """A page in a fresh desktop context with JavaScript on."""
     return new_context().new_page()
+
+
+@pytest.fixture
+def discussion():
+    """A published post with a 3-level discussion and a second, shorter thread.
+
+    Returns a dict of the comments by role: root, child (depth 1), grandchild (depth 2),
+    other_root, other_child. Guests with non-ASCII names, as on the original site.
+    """
+    from tests.factories import CommentFactory, PostFactory
+
+    post = PostFactory(title="Why threaded comments still matter", slug="threaded-comments")
+    root = CommentFactory(
+        post=post,
+        name="Ada Lovelace",
+        email="ada@example.com",
+        body="The first comment starts the thread.\n\nIt has two paragraphs.",
+    )
+    child = CommentFactory(
+        post=post,
+        parent=root,
+        name="Grace Hopper",
+        email="grace@example.com",
+        body="A reply to Ada, one level in.",
+    )
+    grandchild = CommentFactory(
+        post=post,
+        parent=child,
+        name="Émilie du Châtelet",
+        email="emilie@example.com",
+        body="A reply to Grace, two levels in. “Curly quotes” and an emoji 🙂.",
+    )
+    other_root = CommentFactory(
+        post=post, name="Zoë", email="zoe@example.com", body="A second thread."
+    )
+    other_child = CommentFactory(
+        post=post, parent=other_root, name="Ōsaka", email="osaka@example.com", body="Agreed."
+    )
+    return {
+        "post": post,
+        "root": root,
+        "child": child,
+        "grandchild": grandchild,
+        "other_root": other_root,
+        "other_child": other_child,
+    }
+
+
+@pytest.fixture
+def moderation_policy(settings):
+    """The real moderation policy, as the site runs it, with one setting relaxed.
+
+    Browser tests type faster than people do, so "posted within N seconds of rendering is spam"
+    is set to 0 s here; tests that want the real timing ask for `human_pace` instead. The rule
+    itself is covered in tests/moderation.
+    """
+    from moderation.models import ModerationSettings
+
+    settings.COMMENTS_POLICY = "moderation.policy.ModerationPolicy"
+    config = ModerationSettings.load()
+    config.min_seconds = 0
+    config.save()
+    return config
+
+
+@pytest.fixture
+def human_pace(moderation_policy):
+    """Keep the default minimum writing time; returns a function that waits it out on a page."""
+    from moderation.models import ModerationSettings
+
+    default = ModerationSettings._meta.get_field("min_seconds").default
+    moderation_policy.min_seconds = default
+    moderation_policy.save()
+
+    def wait(page):
+        page.wait_for_timeout(default * 1000 + 200)
+
+    return wait
+
+
+@pytest.fixture
+def moderator():
+    """A staff account in the Moderators group (created by moderation's data migration)."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="moderator", first_name="Mo", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def log_in():
+    """Sign a user in through the admin login form (the factories' password)."""
+    from django.urls import reverse
+
+    def sign_in(page, user, password="correct horse battery staple"):
+        page.goto(reverse("admin:login"))
+        page.get_by_label("Username").fill(user.get_username())
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        assert page.locator("#user-tools").is_visible(), f"login failed at {page.url}"
+
+    return sign_in
 
 
 @pytest.fixture
