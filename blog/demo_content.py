@@ -313,6 +313,68 @@ Organisers said preliminary figures would be published within a month.
 """,
     },
     {
+        "slug": "library-lends-tools",
+        "title": "The library that lends drills, tents and sewing machines",
+        "author": "tokafor",
+        "categories": ["technology", "culture"],
+        "tags": ["Cities", "Libraries"],
+        "dateline": "TAMPERE",
+        "source": "",
+        "days_ago": 13.2,
+        "palette": "paper",
+        "standfirst": (
+            "A branch library added a shelf of tools to its catalogue. Two years on, the "
+            "waiting list for the pressure washer is longer than for any novel."
+        ),
+        "body": """\
+The shelf started with twenty items donated by residents: a drill, a ladder, two tents and a
+sewing machine that still had its original manual. It now holds more than three hundred.
+
+Borrowers use the same card as for books. Loans last a week, and every item is checked by a
+volunteer when it comes back.
+
+## What gets borrowed
+
+| Item | Loans last year |
+| --- | --- |
+| Pressure washer | 96 |
+| Camping tent | 81 |
+| Hedge trimmer | 64 |
+| Sewing machine | 52 |
+
+Staff say the most common request they cannot yet meet is for children's bicycles, which the
+library hopes to add next spring.
+""",
+    },
+    {
+        "slug": "port-city-night-market",
+        "title": "A port city's night market finds a second life on the old quay",
+        "author": "lhaddad",
+        "categories": ["world", "culture"],
+        "tags": ["Cities", "Food"],
+        "dateline": "TANGIER",
+        "source": "Threadline wire",
+        "days_ago": 15.7,
+        "palette": "ember",
+        "standfirst": (
+            "Stalls that once lined a car park now fill a restored warehouse quay, and "
+            "traders say the move has brought in a new crowd."
+        ),
+        "body": """\
+For years the night market set up in a car park behind the bus station. Since the autumn it
+has filled the old quay, where a row of warehouses has been restored and opened to the street.
+
+Around sixty traders sell food, spices, second-hand books and repaired electronics from six
+in the evening until midnight.
+
+> "Before, people came because they already knew us. Now tourists find us by walking along
+> the water," said a trader who has sold grilled fish at the market for eleven years.
+
+The city council said it would review the arrangement after a year, including noise limits
+for nearby residents.
+""",
+    },
+    {
         "slug": "week-ahead-budget-talks-book-fair",
         "title": "The week ahead: budget talks, a rocket launch and a book fair",
         "author": "tokafor",

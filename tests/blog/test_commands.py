@@ -26,11 +26,11 @@ def run(*args):
 
 def test_load_demo_creates_posts_across_categories_with_every_kind_of_status(small_demo_covers):
     output = run("load_demo")
-    assert "10 new post(s)" in output
+    assert "12 new post(s)" in output
     assert Category.objects.count() == 4
     assert Tag.objects.count() >= 5
     public = Post.objects.published()
-    assert public.count() == 8
+    assert public.count() == 10
     assert Post.objects.filter(status="draft").count() == 1
     assert Post.objects.filter(status="scheduled").exclude(pk__in=public).count() == 1
     assert Post.objects.filter(comments_enabled=False).count() == 1
