@@ -1,11 +1,11 @@
 """Rendering a page of a post's discussion: the one place that reads and draws comment trees.
 
-A page is made of whole top-level threads. It costs at most three queries whatever the size
-of the discussion (../shared/TREE.md, rule 6):
+A page is made of whole top-level threads. It costs two queries whatever the size of the
+discussion (../shared/TREE.md, rule 6):
 
-1. the number of top-level comments (skipped when the first page holds them all),
-2. the tree ids of this page's threads, in the reader's order,
-3. every comment of those trees, in (tree_id, lft) order, as plain tuples.
+1. the tree ids of this page's threads in the reader's order, with the number of threads
+   (a window count, so no separate COUNT query),
+2. every comment of those trees, in (tree_id, lft) order, as plain tuples.
 
 The rows are walked once, without recursion, into a flat list of nodes; each node carries the
 closing tags that follow it, so one Jinja2 loop (templates/jinja2/comments/threads.html) draws
@@ -18,7 +18,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Window
 from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -139,23 +139,15 @@ def comment_url(comment, page=None):
 
 
 def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=()):
-    """Fetch one page of whole threads and walk it into nodes."""
+    """Fetch one page of whole threads (two queries) and walk it into nodes."""
     per_page = threads_per_page()
     order = clean_order(order)
-    if number <= 1:
-        number = 1
-        tree_ids = list(
-            ordered_roots(post, order).values_list("tree_id", flat=True)[: per_page + 1]
-        )
-        total = len(tree_ids) if len(tree_ids) <= per_page else roots(post).count()
-        tree_ids = tree_ids[:per_page]
-    else:
-        total = roots(post).count()
-        number = min(number, max(1, math.ceil(total / per_page)))
-        start = (number - 1) * per_page
-        tree_ids = list(
-            ordered_roots(post, order).values_list("tree_id", flat=True)[start : start + per_page]
-        )
+    number = max(1, number)
+    tree_ids, total = _page_of_roots(post, order, (number - 1) * per_page, per_page)
+    if not tree_ids and total:
+        # A page number past the end (an old link): show the last page instead.
+        number = math.ceil(total / per_page)
+        tree_ids, total = _page_of_roots(post, order, (number - 1) * per_page, per_page)
     rows = []
     if tree_ids:
         rows = list(
@@ -163,7 +155,8 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=()):
             .order_by("tree_id", "lft")
             .values_list(*FIELDS)
         )
-    if order != "oldest" and rows:
+    if tree_ids != sorted(tree_ids):
+        # The rows come in tree_id order; put the threads back in the reader's order.
         position = {tree_id: index for index, tree_id in enumerate(tree_ids)}
         rows.sort(key=lambda row: (position[row[2]], row[3]))
     page = DiscussionPage(
@@ -174,6 +167,18 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=()):
     )
     page.nodes = build_nodes(rows, post_author_id=post.author_id, pending_ids=set(pending_ids))
     return page
+
+
+def _page_of_roots(post, order, start, per_page):
+    """Tree ids of one page of threads plus the number of threads, in one query."""
+    page = list(
+        ordered_roots(post, order)
+        .annotate(total=Window(Count("pk")))
+        .values_list("tree_id", "total")[start : start + per_page]
+    )
+    if page:
+        return [tree_id for tree_id, _ in page], page[0][1]
+    return [], roots(post).count() if start else 0
 
 
 def build_nodes(rows, *, post_author_id, pending_ids):
