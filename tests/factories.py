@@ -107,3 +107,62 @@ class ReportFactory(factory.django.DjangoModelFactory):
     comment = factory.SubFactory(CommentFactory)
     reason = "abuse"
     ip_address = factory.Sequence(lambda n: f"10.0.{n // 250}.{n % 250 + 1}")
+
+
+def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="approved"):
+    """Create `count` comments on `post` quickly, as whole threads, and return them in order.
+
+    The nested-set columns are computed here and the rows inserted with bulk_create one level
+    at a time (parents first, so they have ids), which is far faster than inserting one by
+    one. Used for the large-discussion tests; run manage.py's checker on the result if in doubt.
+    """
+    import random
+
+    from django.db.models import Max
+
+    from comments.formatting import render_comment_body
+
+    rng = random.Random(seed)
+    threads = threads or max(1, count // 5)
+    next_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
+    start = timezone.now() - timezone.timedelta(days=2)
+    nodes, children, roots = [], {}, []
+    for index in range(count):
+        body = f"Comment number {index}.\n\nA second paragraph with https://example.com/{index}."
+        comment = Comment(
+            post=post,
+            name=f"Reader {index}",
+            email=f"reader{index % 50}@example.com",
+            body=body,
+            body_html=render_comment_body(body),
+            status=status,
+            created_at=start + timezone.timedelta(seconds=index),
+        )
+        candidates = [node for node in nodes[-30:] if node.level < max_level]
+        if index < threads or not candidates:
+            comment.level, comment.parent = 0, None
+            roots.append(comment)
+        else:
+            parent = rng.choice(candidates)
+            comment.level, comment.parent = parent.level + 1, parent
+            children.setdefault(id(parent), []).append(comment)
+        nodes.append(comment)
+    for tree_offset, root in enumerate(roots):
+        counter = 1
+        stack = [(root, False)]
+        while stack:
+            node, closing = stack.pop()
+            node.tree_id = next_tree + tree_offset
+            if closing:
+                node.rght = counter
+            else:
+                node.lft = counter
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(children.get(id(node), [])))
+            counter += 1
+    for level in range(max_level + 1):
+        Comment.objects.bulk_create([node for node in nodes if node.level == level])
+    Post.objects.filter(pk=post.pk).update(
+        comment_count=sum(1 for node in nodes if node.status == "approved")
+    )
+    return nodes
