@@ -74,6 +74,8 @@ def test_home_is_paginated(client, settings):
     assert soup(first).select_one('a[rel="next"]')["href"] == "?page=2"
     last = client.get(reverse("blog:home") + "?page=3")
     assert [a.text for a in soup(last).select(".card-title a")] == ["Story 4"]
+    canonical = soup(last).select_one('link[rel="canonical"]')["href"]
+    assert canonical == settings.SITE_URL + "/?page=3"
     assert client.get(reverse("blog:home") + "?page=9").status_code == 404
 
 
