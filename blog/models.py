@@ -41,8 +41,10 @@ class PostQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, help_text="Shown in the site menu.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="The last part of the section's web address."
+    )
     description = models.TextField(blank=True, help_text="Shown at the top of the category page.")
 
     class Meta:
@@ -57,8 +59,10 @@ class Category(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=60, unique=True, help_text="Shown under posts.")
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="The last part of the tag's web address."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +107,8 @@ class Post(models.Model):
     cover_alt = models.CharField(
         max_length=250, blank=True, help_text="Describe the picture for people who cannot see it."
     )
+    # The three fields below are filled by blog.images.process_cover(), which the admin and
+    # the demo command call when a cover is uploaded (it is too heavy for save()).
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_renditions = models.JSONField(default=list, blank=True, editable=False)
@@ -232,8 +238,15 @@ class Post(models.Model):
 class SiteSettings(models.Model):
     """The one row of site-wide settings that editors change in admin."""
 
-    site_name = models.CharField(max_length=100, default="The Threadline")
-    tagline = models.CharField(max_length=200, blank=True, default="Reporting and discussion")
+    site_name = models.CharField(
+        max_length=100, default="The Threadline", help_text="Shown at the top of every page."
+    )
+    tagline = models.CharField(
+        max_length=200,
+        blank=True,
+        default="Reporting and discussion",
+        help_text="A short line under the site name.",
+    )
     about = models.TextField(
         blank=True,
         default="An independent publication with a well-kept discussion under every article.",
@@ -265,9 +278,13 @@ class SocialLink(models.Model):
         OTHER = "other", "Other"
 
     settings = models.ForeignKey(SiteSettings, on_delete=models.CASCADE, related_name="links")
-    network = models.CharField(max_length=20, choices=Network.choices)
+    network = models.CharField(
+        max_length=20, choices=Network.choices, help_text="Used as the link's label."
+    )
     url = models.URLField(help_text="Full address, e.g. https://www.youtube.com/@example.")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Links are listed from the lowest number up."
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from blog.models import Category, Post, SocialLink, Tag
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,14 @@ def test_ensure_admin_leaves_an_existing_account_alone_and_says_how_to_reset():
     admin.refresh_from_db()
     assert admin.check_password("my own password 123")
     assert get_user_model().objects.filter(username="admin").count() == 1
+
+
+def test_process_covers_makes_missing_renditions_only(gps_jpeg_upload):
+    post = PostFactory()
+    post.cover_image.save("shell.jpg", gps_jpeg_upload, save=True)  # as from a shell: no renditions
+    PostFactory()  # no cover at all
+    assert "Processed 1 cover image(s)." in run("process_covers")
+    post.refresh_from_db()
+    assert len(post.cover_renditions) == 2
+    assert "Processed 0 cover image(s)." in run("process_covers")
+    assert "Processed 1 cover image(s)." in run("process_covers", "--all")
