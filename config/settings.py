@@ -160,7 +160,7 @@ COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 # Which moderation policy decides the status of a new comment (see comments/policy.py).
-COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="comments.policy.ApproveAll")
+COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
 
 # Cover uploads: largest file and largest picture (width x height) the admin accepts.
 BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)

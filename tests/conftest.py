@@ -26,3 +26,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture(autouse=True)
+def _approve_all_comments_by_default(settings):
+    """Comments posted in tests are published unless a test asks for a policy.
+
+    The project default is the full moderation policy (a first-time guest waits for review);
+    tests/moderation and the browser tests switch it on themselves.
+    """
+    settings.COMMENTS_POLICY = "comments.policy.ApproveAll"
