@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -319,3 +321,22 @@ def test_the_policy_settings_are_one_row_edited_in_admin(moderator_client):
     response = admin_client.get(response.url)
     assert "Offensive-language check" in response.content.decode()
     assert ModerationSettings.objects.count() == 1
+
+
+def test_staff_who_moderate_see_the_pending_count_in_the_site_header(client):
+    CommentFactory.create_batch(2, status=Status.PENDING)
+    home = reverse("blog:home")
+    assert "awaiting moderation" not in client.get(home).content.decode()
+    client.force_login(ModeratorFactory())
+    link = BeautifulSoup(client.get(home).content, "html.parser").select_one(".staff-pending a")
+    assert link.get_text(strip=True) == "2 comments awaiting moderation"
+    assert link["href"] == CHANGELIST
+
+
+def test_visitors_pay_no_query_for_the_pending_count(client, django_assert_num_queries):
+    from moderation.context_processors import pending_comments
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert pending_comments(request) == {}
