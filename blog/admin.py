@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -31,6 +32,10 @@ class PostAdmin(admin.ModelAdmin):
         ("Discussion", {"fields": ["comments_enabled", "comments_close_at", "comment_count"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def view_on_site(self, obj):
+        """The change form's "View on site" button: the preview while a post is not public."""
+        return obj.get_absolute_url() if obj.is_public else obj.get_preview_url()
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -113,9 +118,17 @@ class CategoryAdmin(SiteCacheAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
-    @admin.display(description="Public posts")
+    def get_queryset(self, request):
+        public = Post.objects.published().values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(public_posts=Count("posts", filter=Q(posts__in=public), distinct=True))
+        )
+
+    @admin.display(description="Public posts", ordering="public_posts")
     def post_count(self, obj):
-        return obj.posts.published().count()
+        return obj.public_posts
 
 
 @admin.register(Tag)

@@ -155,3 +155,31 @@ def test_saving_site_settings_in_admin_refreshes_the_cached_copy(staff_client):
     cached = site_context()
     assert cached["site"].site_name == "Daily Ledger"
     assert [link.url for link in cached["social_links"]] == ["https://example.com/feed/"]
+
+
+def test_the_change_form_links_a_draft_to_its_preview(staff_client):
+    draft = PostFactory(status="draft", published_at=None)
+    response = staff_client.get(reverse("admin:blog_post_change", args=[draft.pk]))
+    page = BeautifulSoup(response.content, "html.parser")
+    view = page.select_one("a.viewsitelink")
+    assert view is not None
+    assert staff_client.get(view["href"], follow=True).status_code == 200
+
+
+def test_category_list_counts_public_posts_only(staff_client):
+    category = CategoryFactory(name="World")
+    PostFactory().categories.add(category)
+    PostFactory(status="draft", published_at=None).categories.add(category)
+    response = staff_client.get(reverse("admin:blog_category_changelist"))
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("td.field-post_count").text == "1"
+
+
+def test_adding_a_category_in_admin_updates_the_site_menu(staff_client, client):
+    client.get(reverse("blog:home"))  # caches the menu
+    response = staff_client.post(
+        reverse("admin:blog_category_add"), {"name": "Sport", "slug": "sport", "description": ""}
+    )
+    assert response.status_code == 302
+    page = BeautifulSoup(client.get(reverse("blog:home")).content, "html.parser")
+    assert "Sport" in [a.text for a in page.select(".site-nav a")]
