@@ -98,6 +98,28 @@ class FirstTimeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReasonFilter(admin.SimpleListFilter):
+    """Which policy rule held the comment, from the reasons the policy recorded."""
+
+    title = "why held"
+    parameter_name = "why"
+    RULES = {
+        "blocklist": ("Blocklist phrase", "blocklist phrase"),
+        "links": ("Too many links", " links (more than"),
+        "offensive": ("Offensive-language score", "offensive-language score"),
+        "first": ("First comment", "first comment from this author"),
+        "bot": ("Bot signals", "Spam: "),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.RULES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.RULES:
+            return queryset.filter(moderation_reason__contains=self.RULES[self.value()][1])
+        return queryset
+
+
 # The moderation queue -----------------------------------------------------------------------
 
 
@@ -122,11 +144,13 @@ class CommentAdmin(admin.ModelAdmin):
         "author",
         "thread",
         "post_link",
+        "why",
         "open_reports",
         "created_at",
     ]
     list_filter = [
         StatusFilter,
+        ReasonFilter,
         ReportedFilter,
         FirstTimeFilter,
         ("created_at", admin.DateFieldListFilter),
@@ -136,7 +160,7 @@ class CommentAdmin(admin.ModelAdmin):
     search_help_text = "Search comment text, name, e-mail or IP address."
     list_select_related = ["post", "parent", "user"]
     raw_id_fields = ["parent", "post", "user", "in_reply_to"]
-    list_per_page = 50
+    list_per_page = 100
     show_full_result_count = False
     date_hierarchy = None
     actions = [
@@ -258,6 +282,10 @@ class CommentAdmin(admin.ModelAdmin):
             tree,
             obj.post_id,
         )
+
+    @admin.display(description="Why")
+    def why(self, obj):
+        return obj.moderation_reason
 
     @admin.display(description="Reports", ordering="open_report_count")
     def open_reports(self, obj):

@@ -184,7 +184,9 @@ def test_the_changelist_runs_a_constant_number_of_queries(
     with django_assert_num_queries(few):
         response = moderator_client.get(CHANGELIST)
     assert response.status_code == 200
-    assert len(BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")) == 50
+    assert (
+        len(BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")) == 100
+    )
 
 
 def action(client, name, comments, **extra):
@@ -340,3 +342,36 @@ def test_visitors_pay_no_query_for_the_pending_count(client, django_assert_num_q
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
         assert pending_comments(request) == {}
+
+
+@pytest.mark.parametrize(
+    ("why", "expected"),
+    [
+        ("blocklist", ["insult"]),
+        ("links", ["linky"]),
+        ("first", ["newcomer", "linky"]),
+    ],
+)
+def test_the_queue_can_be_filtered_by_the_rule_that_held_a_comment(moderator_client, why, expected):
+    now = timezone.now()
+    CommentFactory(
+        body="newcomer",
+        status=Status.PENDING,
+        created_at=now - timedelta(minutes=3),
+        moderation_reason="Held: first comment from this author.",
+    )
+    CommentFactory(
+        body="insult",
+        status=Status.PENDING,
+        created_at=now - timedelta(minutes=2),
+        moderation_reason="Held: blocklist phrase “idiot”.",
+    )
+    CommentFactory(
+        body="linky",
+        status=Status.PENDING,
+        created_at=now - timedelta(minutes=1),
+        moderation_reason="Held: 4 links (more than 2).; Held: first comment from this author.",
+    )
+    response = moderator_client.get(CHANGELIST, {"why": why})
+    assert row_texts(response) == expected
+    assert "Held:" in BeautifulSoup(response.content, "html.parser").select_one(".field-why").text
