@@ -1,0 +1,104 @@
+"""Comment feeds, identicon avatars and the demo discussions."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from blog.models import Post
+from comments.avatars import avatar_key, avatar_url, draw_identicon
+from comments.models import Comment
+from comments.trees import find_tree_problems
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_site_feed_lists_approved_comments_on_published_posts_only(client):
+    post = PostFactory(title="Open post")
+    CommentFactory(post=post, name="Visible", body="Shown in the feed")
+    CommentFactory(post=post, name="Held", status="pending", body="held text")
+    CommentFactory(post=post, status="removed", body="removed text")
+    CommentFactory(post=PostFactory(status="draft", published_at=None), body="draft text")
+    response = client.get(reverse("comments:feed"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    feed = response.content.decode()
+    assert "Shown in the feed" in feed and "Visible on “Open post”" in feed
+    for hidden in ("held text", "removed text", "draft text"):
+        assert hidden not in feed
+
+
+def test_the_post_feed_lists_that_posts_approved_comments(client):
+    post, other = PostFactory(), PostFactory()
+    mine = CommentFactory(post=post, body="On this post")
+    CommentFactory(post=other, body="On another post")
+    response = client.get(reverse("comments:post_feed", args=[post.slug]))
+    feed = response.content.decode()
+    assert "On this post" in feed and "On another post" not in feed
+    assert reverse("comments:permalink", args=[mine.pk]) in feed
+
+
+def test_the_feed_of_a_draft_post_is_a_404(client):
+    draft = PostFactory(status="draft", published_at=None)
+    assert client.get(reverse("comments:post_feed", args=[draft.slug])).status_code == 404
+
+
+def test_the_post_page_links_its_comment_feed(client):
+    post = PostFactory()
+    assert (
+        reverse("comments:post_feed", args=[post.slug]) in client.get(post.get_absolute_url()).text
+    )
+
+
+def test_an_avatar_is_the_same_picture_for_the_same_address():
+    assert avatar_key("Ana@Example.com ") == avatar_key("ana@example.com")
+    assert avatar_key("ana@example.com") != avatar_key("bob@example.com")
+    assert draw_identicon("abc") == draw_identicon("abc")
+    assert draw_identicon("abc") != draw_identicon("abd")
+
+
+def test_the_avatar_url_does_not_reveal_a_plain_hash_of_the_address():
+    import hashlib
+
+    url = avatar_url("ana@example.com")
+    assert hashlib.md5(b"ana@example.com").hexdigest()[:20] not in url  # noqa: S324
+    assert hashlib.sha256(b"ana@example.com").hexdigest()[:20] not in url
+
+
+def test_the_avatar_view_serves_a_cacheable_png(client):
+    url = avatar_url("ana@example.com")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+    assert "max-age=31536000" in response["Cache-Control"]
+    assert client.get("/comments/avatar/not-a-key.png").status_code == 404
+
+
+def test_demo_comments_are_threaded_varied_and_idempotent():
+    author = PostFactory().author
+    big = PostFactory(slug="night-trains-return", author=author)
+    small = PostFactory(author=author)
+    call_command("load_demo_comments", size=120, verbosity=0)
+    comments = Comment.objects.filter(post=big)
+    assert comments.count() >= 120
+    assert max(comments.values_list("level", flat=True)) == 4  # depth 5
+    assert comments.filter(status="pending").exists()
+    assert comments.filter(status="removed").exists()
+    assert comments.filter(name="").exists()
+    assert comments.filter(body_html__contains="<ol>").exists()
+    assert comments.filter(body_html__contains="</p><p>").exists()
+    assert comments.filter(name__regex=r"[^\x00-\x7f]").exists()
+    assert comments.filter(body__contains="“").exists()
+    assert Comment.objects.filter(post=small).exists()
+    assert find_tree_problems() == []
+    counts = dict(Post.objects.values_list("pk", "comment_count"))
+    assert counts[big.pk] == comments.filter(status="approved").count()
+    before = Comment.objects.count()
+    call_command("load_demo_comments", size=120, verbosity=0)
+    assert Comment.objects.count() == before
+
+
+def test_demo_comments_without_posts_explain_what_to_run(capsys):
+    call_command("load_demo_comments")
+    assert "load_demo" in capsys.readouterr().out
