@@ -43,13 +43,13 @@ class PostAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
         if obj.status != Post.Status.DRAFT and not obj.is_public:
-            return format_html("Scheduled for {}", obj.published_at.strftime("%d %b %Y %H:%M"))
+            return "Scheduled"
         return obj.get_status_display()
 
     @admin.display(description="View")
     def view_link(self, obj):
         if obj.is_public:
-            return format_html('<a href="{}">View on site</a>', obj.get_absolute_url())
+            return format_html('<a href="{}">View</a>', obj.get_absolute_url())
         return format_html('<a href="{}">Preview</a>', obj.get_preview_url())
 
     @admin.display(description="Current cover")

@@ -43,7 +43,7 @@ def test_staff_see_the_post_changelist_with_status_and_links(staff_client):
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
     links = {a.text: a["href"] for a in page.select("td.field-view_link a")}
-    assert links["View on site"] == live.get_absolute_url()
+    assert links["View"] == live.get_absolute_url()
     assert links["Preview"] == draft.get_preview_url()
 
 
