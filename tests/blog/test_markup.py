@@ -2,6 +2,8 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blog.markup import render_markdown
 from tests.factories import PostFactory
@@ -135,3 +137,42 @@ def test_body_html_is_rendered_when_the_post_is_saved():
     post.save()
     post.refresh_from_db()
     assert post.body_html == "<p>Changed</p>"
+
+
+FRAGMENTS = [
+    "<script>",
+    "</script>",
+    "<iframe src='https://evil.example'>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:",
+    "[a](",
+    ")",
+    "<a href='",
+    "'>",
+    "https://youtu.be/dQw4w9WgXcQ",
+    "\n",
+    "\n\n",
+    "<svg onload=alert(1)>",
+    "<style>",
+    "# ",
+    "> ",
+    "```",
+    "<",
+    ">",
+    '"',
+    "text",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=30).map("".join))
+def test_no_mixture_of_hostile_fragments_survives_sanitising(source):
+    html = BeautifulSoup(render_markdown(source), "html.parser")
+    for element in html.find_all(True):
+        assert element.name not in {"script", "style", "svg"}
+        assert not any(attribute.startswith("on") for attribute in element.attrs)
+        for attribute in ("href", "src"):
+            value = element.get(attribute, "")
+            assert not value.strip().lower().startswith("javascript:")
+        if element.name == "iframe":
+            assert element["src"].startswith("https://www.youtube-nocookie.com/embed/")
