@@ -361,8 +361,10 @@ class CommentAdmin(admin.ModelAdmin):
     # Bulk actions
 
     def _act(self, request, queryset, action, verb):
+        # Counted first: once changed, the rows may no longer match the changelist's filter.
+        selected = queryset.count()
         changed = actions.moderate(queryset, action, actor=request.user)
-        skipped = queryset.count() - changed
+        skipped = selected - changed
         message = f"{changed} comment{'s' if changed != 1 else ''} {verb}."
         if skipped:
             message += f" {skipped} already had that status."

@@ -217,6 +217,15 @@ def test_bulk_actions_change_status_log_it_and_say_how_many(
     assert ModerationEvent.objects.filter(to_status=end).count() == 2
 
 
+def test_approving_from_the_pending_queue_reports_the_plain_count(moderator_client):
+    comments = CommentFactory.create_batch(3, status=Status.PENDING)
+    response = moderator_client.post(
+        CHANGELIST, {"action": "approve", "_selected_action": [c.pk for c in comments]}, follow=True
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["3 comments approved."]
+    assert "0 comments" in response.content.decode()  # the queue is empty now
+
+
 def test_a_bulk_action_says_how_many_already_had_the_status(moderator_client):
     comments = [CommentFactory(status=Status.PENDING), CommentFactory(status=Status.APPROVED)]
     response = action(moderator_client, "approve", comments)
