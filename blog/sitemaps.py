@@ -12,7 +12,8 @@ class PostSitemap(Sitemap):
         return Post.objects.published().order_by("-published_at", "-pk")
 
     def lastmod(self, item):
-        return item.updated_at
+        # A scheduled post was last saved before it went public.
+        return max(item.updated_at, item.published_at)
 
 
 class CategorySitemap(Sitemap):

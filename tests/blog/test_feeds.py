@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.models import Post
 from tests.factories import CategoryFactory, PostFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,16 @@ def test_sitemap_lists_public_posts_and_their_sections_only(client, posts):
     assert reverse("blog:home") in paths
     assert reverse("blog:category", args=["world"]) in paths
     assert reverse("blog:tag", args=["trade"]) in paths
+
+
+def test_sitemap_lastmod_of_a_post_is_never_before_it_went_public(client):
+    went_public = timezone.now() - timedelta(minutes=5)
+    post = PostFactory(status="scheduled", published_at=went_public)
+    Post.objects.filter(pk=post.pk).update(updated_at=went_public - timedelta(days=1))
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    for url in root.iter(f"{SITEMAP}url"):
+        if url.findtext(f"{SITEMAP}loc").endswith(post.get_absolute_url()):
+            assert url.findtext(f"{SITEMAP}lastmod") == went_public.date().isoformat()
+            break
+    else:
+        pytest.fail("post missing from the sitemap")
