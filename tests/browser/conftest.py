@@ -10,6 +10,7 @@ fail instead, so CI can never pass by silently skipping them.
 A failing test leaves a screenshot and the HTML of every page it opened in test-artifacts/.
 """
 
+import importlib
 import os
 import re
 import shutil
@@ -105,7 +106,7 @@ def browser():
 
 
 @pytest.fixture
-def new_context(request, browser, live_server, _serialized_data):
+def new_context(request, browser, live_server):
     """Open a fresh browser context (own cookies: a separate reader) on the live server.
 
     new_context(viewport="mobile", java_script_enabled=False) -> a context (viewport: "desktop",
@@ -117,7 +118,7 @@ def new_context(request, browser, live_server, _serialized_data):
 
     def make(**options):
         viewport = options.get("viewport", "desktop")
-        options["viewport"] = VIEWPORTS.get(viewport, viewport)
+        options["viewport"] = VIEWPORTS[viewport] if isinstance(viewport, str) else viewport
         options.setdefault("base_url", live_server.url)
         options.setdefault("locale", "en-US")
         options.setdefault("timezone_id", "UTC")
@@ -145,9 +146,16 @@ def discussion():
     Returns a dict of the comments by role: root, child (depth 1), grandchild (depth 2),
     other_root, other_child. Guests with non-ASCII names, as on the original site.
     """
-    from tests.factories import CommentFactory, PostFactory
+    from tests.factories import CommentFactory, PostFactory, UserFactory
 
-    post = PostFactory(title="Why threaded comments still matter", slug="threaded-comments")
+    post = PostFactory(
+        title="Why threaded comments still matter",
+        slug="threaded-comments",
+        author=UserFactory(username="editor", first_name="Maria", last_name="Santos"),
+        standfirst="A flat list of comments loses who answered whom. A tree keeps it.",
+        body="Readers answer each other, not only the article.\n\n"
+        "A reply that sits under the comment it answers can be read on its own.",
+    )
     root = CommentFactory(
         post=post,
         name="Ada Lovelace",
@@ -218,13 +226,22 @@ def human_pace(moderation_policy):
 
 @pytest.fixture
 def moderator():
-    """A staff account in the Moderators group (created by moderation's data migration)."""
+    """A staff account in the Moderators group, with exactly the migration's permissions.
+
+    live_server tests run in real transactions and every table is flushed after each one, so
+    rows made by data migrations are gone; the group is rebuilt by the migration's own code.
+    (Serialized rollback would restore them, but it collides with the content types that
+    other transactional tests' flushes recreate.)
+    """
+    from django.apps import apps
     from django.contrib.auth.models import Group
 
     from tests.factories import UserFactory
 
+    migration = importlib.import_module("moderation.migrations.0002_moderators_group")
+    migration.create_group(apps, schema_editor=None)
     user = UserFactory(username="moderator", first_name="Mo", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(Group.objects.get(name=migration.GROUP))
     return user
 
 
@@ -242,15 +259,6 @@ def log_in():
         assert page.locator("#user-tools").is_visible(), f"login failed at {page.url}"
 
     return sign_in
-
-
-@pytest.fixture
-def _serialized_data(django_db_serialized_rollback):
-    """Keep data created by migrations (groups, settings rows) across live-server tests.
-
-    live_server needs real transactions, so every table is flushed after each test; rolling
-    back to the serialized state puts the migrations' rows back for the next test.
-    """
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -350,3 +358,4 @@ def _shrink_png(path):
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".png", delete=False) as tmp:
         small.save(tmp, format="PNG", optimize=True)
     os.replace(tmp.name, path)
+    path.chmod(0o644)

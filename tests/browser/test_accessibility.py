@@ -30,15 +30,17 @@ def test_a_post_with_a_discussion_has_no_serious_accessibility_violations(
 
 
 def test_the_moderation_queue_has_no_serious_accessibility_violations(
-    page, axe, screenshot, discussion, moderator, log_in
+    new_context, axe, screenshot, discussion, moderator, log_in
 ):
-    for index, name in enumerate(["Newcomer", "Link dropper", "Second thoughts"]):
+    page = new_context(viewport={"width": 1440, "height": 900}).new_page()
+    pending = [
+        ("Newcomer", None, "First time here. Thanks for the clear write-up!"),
+        ("Link dropper", None, "Great post, see https://spam.example/ and https://x.example/"),
+        ("Second thoughts", discussion["child"], "I disagree with Grace, and here is why."),
+    ]
+    for name, parent, body in pending:
         CommentFactory(
-            post=discussion["post"],
-            parent=discussion["child"] if index == 2 else None,
-            name=name,
-            status="pending",
-            body=f"A comment waiting for a moderator ({name}).",
+            post=discussion["post"], parent=parent, name=name, body=body, status="pending"
         )
     log_in(page, moderator)
     page.goto(reverse("admin:comments_comment_changelist"))
