@@ -33,8 +33,8 @@ def max_pixels():
 def validate_upload(upload):
     """Raise ValidationError unless `upload` is a JPEG, PNG or WebP within the limits.
 
-    Only the header is decoded to read the size, so a decompression bomb is refused before
-    Pillow allocates memory for it.
+    The header is read first to check the size, so a decompression bomb is refused before
+    Pillow allocates memory for it; only then is the picture decoded in full.
     """
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes():
@@ -53,6 +53,12 @@ def validate_upload(upload):
                 if width * height > max_pixels():
                     raise _too_many_pixels(width, height)
                 image.verify()
+            # verify() checks little beyond the header for JPEG and WebP; decoding the whole
+            # picture (its size is now known to be within the limit) catches damaged or
+            # truncated files here, as a form error, rather than later in process_cover().
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationError(
             "This image is far too large in pixels to be processed safely.",

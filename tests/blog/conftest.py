@@ -72,3 +72,8 @@ def small_png_upload():
 def _fast_password_hashing(settings):
     """Factories hash a password for every user; the default hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def truncated_jpeg_upload(gps_jpeg_bytes):
+    return SimpleUploadedFile("cut.jpg", gps_jpeg_bytes[:3000], content_type="image/jpeg")

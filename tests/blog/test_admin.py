@@ -115,6 +115,7 @@ def test_adding_a_post_with_a_cover_makes_renditions(staff_client, gps_jpeg_uplo
     [
         ("bomb_upload", "far too large in pixels"),
         ("not_an_image_upload", "not an image we can read"),
+        ("truncated_jpeg_upload", "not an image we can read"),
     ],
 )
 def test_a_bad_upload_gets_a_clear_form_error_not_a_server_error(

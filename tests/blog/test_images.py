@@ -21,6 +21,11 @@ def test_a_file_that_is_not_an_image_is_refused_with_a_clear_message(not_an_imag
         validate_upload(not_an_image_upload)
 
 
+def test_a_truncated_jpeg_is_refused_before_it_reaches_processing(truncated_jpeg_upload):
+    with pytest.raises(ValidationError, match="not an image we can read"):
+        validate_upload(truncated_jpeg_upload)
+
+
 def test_a_decompression_bomb_is_refused_before_it_is_decoded(bomb_upload):
     with pytest.raises(ValidationError, match="too large in pixels"):
         validate_upload(bomb_upload)
