@@ -151,6 +151,11 @@ def test_post_page_is_a_blogposting_wrapping_article_and_comments(client, full_p
     assert scope.select_one("article.post") is not None
     assert scope.select_one('meta[itemprop="commentCount"]')["content"] == "4"
     assert scope.select_one('[itemprop="headline"]').text == full_post.title
+    publisher = scope.select_one('[itemprop="publisher"]')
+    assert publisher.select_one('meta[itemprop="name"]')["content"] == "The Threadline"
+    assert scope.select_one('[itemprop="author"] [itemprop="name"]').text == "Lina Haddad"
+    assert scope.select_one('[itemprop="datePublished"]')["datetime"]
+    assert scope.select_one('[itemprop="dateModified"]')
 
 
 def test_post_page_has_canonical_opengraph_and_twitter_meta(client, full_post, settings):
