@@ -5,8 +5,8 @@ dropped (so "spåm" and full-width letters match "spam") and case-folded. Each l
 phrase then becomes a small pattern that also accepts its l33t look-alikes, repeats of
 itself ("spaaam") and dots, dashes, underscores or asterisks inserted between letters
 ("s.p.a.m", "s-p-a-m"). Words of a phrase may be separated by any run of non-letters.
-Matches are whole words: "spam" does not match "spammer" or "aspam". \\w is Unicode-aware,
-so phrases in any alphabet work.
+Matches are whole words, plurals included: "spam" matches "spams" but not "spammer" or
+"aspam". \\w is Unicode-aware, so phrases in any alphabet work.
 """
 
 import re
@@ -26,6 +26,8 @@ LOOKALIKES = {
     "t": "7+",
     "z": "2",
 }
+# An English plural ending, so "idiot" also holds "idiots" (but not "idiotic").
+PLURAL = r"(?:[e3]?[s5$])?"
 # What may be slipped in between the letters of a word.
 FILLER = r"[.\-_*·]*"
 
@@ -47,7 +49,7 @@ def compile_phrase(phrase):
     """A regular expression matching the phrase as whole words, disguises included."""
     words = fold(phrase).split()
     parts = [FILLER.join(_letter(ch) for ch in word) for word in words]
-    body = r"[\W_]+".join(parts)
+    body = r"[\W_]+".join(parts) + PLURAL
     # Look-arounds instead of \b: l33t characters such as "$" or "@" are not word characters.
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
 
