@@ -55,6 +55,10 @@ class Comment(MPTTModel):
     url = models.URLField(max_length=300, blank=True, help_text="Commenter's website, optional.")
     body = models.TextField()
     body_html = models.TextField(editable=False, blank=True)
+    # The comment as the page shows it, drawn once (comments/rendering.py); redrawn at read
+    # time whenever html_version differs from the current template and settings.
+    html = models.TextField(editable=False, blank=True)
+    html_version = models.CharField(max_length=16, editable=False, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -90,6 +94,13 @@ class Comment(MPTTModel):
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment_body(self.body)
+        if self.pk is not None and not self._state.adding:
+            # An edit: redraw the stored HTML. A new comment has no pk yet, so
+            # comments.posting stores its HTML right after the insert.
+            from .rendering import fragment_version, render_fragment
+
+            self.html = render_fragment(self)
+            self.html_version = fragment_version()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

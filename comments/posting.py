@@ -21,6 +21,7 @@ from blog.models import Post
 
 from .models import Comment
 from .policy import Refusal, Submission, get_policy
+from .rendering import store_fragment
 
 # Any constant works; it only has to be the same for every process that allocates tree ids.
 NEW_TREE_LOCK_KEY = 0x7C0_3E47
@@ -118,6 +119,7 @@ def save_new_comment(comment, *, check_parent=True):
                 parent = Comment.objects.get(pk=parent.parent_id)
             comment.parent = parent
         comment.save()
+        store_fragment(comment)
         if comment.status == Comment.Status.APPROVED:
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
     return comment

@@ -109,12 +109,13 @@ class ReportFactory(factory.django.DjangoModelFactory):
     ip_address = factory.Sequence(lambda n: f"10.0.{n // 250}.{n % 250 + 1}")
 
 
-def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="approved"):
+def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="approved", draw=True):
     """Create `count` comments on `post` quickly, as whole threads, and return them in order.
 
     The nested-set columns are computed here and the rows inserted with bulk_create one level
     at a time (parents first, so they have ids), which is far faster than inserting one by
     one. Used for the large-discussion tests; run manage.py's checker on the result if in doubt.
+    With draw=True each comment's HTML is stored too, as comments.posting does.
     """
     import random
 
@@ -165,4 +166,8 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
     Post.objects.filter(pk=post.pk).update(
         comment_count=sum(1 for node in nodes if node.status == "approved")
     )
+    if draw:
+        from comments.rendering import redraw_stale
+
+        redraw_stale(Comment.objects.filter(post=post))
     return nodes

@@ -11,7 +11,6 @@ from comments.rendering import (
     load_page,
     page_of,
     pending_ids,
-    render_threads,
 )
 
 register = template.Library()
@@ -46,12 +45,17 @@ def comment_section(context, post):
         form = CommentForm(
             post=post, user=user, initial={"parent": replying_to.pk if replying_to else None}
         )
-    page = load_page(post, number=number or 1, order=order, pending_ids=pending_ids(request))
     staff = bool(user and user.is_staff and user.has_perm("comments.change_comment"))
+    page = load_page(
+        post,
+        number=number or 1,
+        order=order,
+        pending_ids=pending_ids(request),
+        staff=staff,
+    )
     return {
         "post": post,
         "page": page,
-        "threads": render_threads(page, staff=staff),
         "orders": ORDERS.items(),
         "is_open": is_open,
         "form": form,
