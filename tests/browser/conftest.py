@@ -140,13 +140,29 @@ def page(new_context):
 
 
 @pytest.fixture
-def discussion():
+def add_comment():
+    """Store a comment the way the site does (comments.posting), built by CommentFactory.
+
+    add_comment(post=post, name="Ada", ...) or add_comment(parent=comment, ...). Going through
+    the real posting code keeps the tree, the stored HTML and Post.comment_count right.
+    """
+    from comments.posting import save_new_comment
+    from tests.factories import CommentFactory
+
+    def add(**fields):
+        return save_new_comment(CommentFactory.build(**fields))
+
+    return add
+
+
+@pytest.fixture
+def discussion(add_comment):
     """A published post with a 3-level discussion and a second, shorter thread.
 
     Returns a dict of the comments by role: root, child (depth 1), grandchild (depth 2),
     other_root, other_child. Guests with non-ASCII names, as on the original site.
     """
-    from tests.factories import CommentFactory, PostFactory, UserFactory
+    from tests.factories import PostFactory, UserFactory
 
     post = PostFactory(
         title="Why threaded comments still matter",
@@ -156,31 +172,24 @@ def discussion():
         body="Readers answer each other, not only the article.\n\n"
         "A reply that sits under the comment it answers can be read on its own.",
     )
-    root = CommentFactory(
+    root = add_comment(
         post=post,
         name="Ada Lovelace",
         email="ada@example.com",
         body="The first comment starts the thread.\n\nIt has two paragraphs.",
     )
-    child = CommentFactory(
-        post=post,
-        parent=root,
-        name="Grace Hopper",
-        email="grace@example.com",
-        body="A reply to Ada, one level in.",
+    child = add_comment(
+        parent=root, name="Grace Hopper", email="grace@example.com", body="A reply to Ada."
     )
-    grandchild = CommentFactory(
-        post=post,
+    grandchild = add_comment(
         parent=child,
         name="Émilie du Châtelet",
         email="emilie@example.com",
         body="A reply to Grace, two levels in. “Curly quotes” and an emoji 🙂.",
     )
-    other_root = CommentFactory(
-        post=post, name="Zoë", email="zoe@example.com", body="A second thread."
-    )
-    other_child = CommentFactory(
-        post=post, parent=other_root, name="Ōsaka", email="osaka@example.com", body="Agreed."
+    other_root = add_comment(post=post, name="Zoë", email="zoe@example.com", body="Second thread.")
+    other_child = add_comment(
+        parent=other_root, name="Ōsaka", email="osaka@example.com", body="Agreed."
     )
     return {
         "post": post,

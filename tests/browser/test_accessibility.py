@@ -6,7 +6,7 @@ the README's copies in docs/screenshots/).
 
 from django.urls import reverse
 
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import PostFactory
 
 
 def test_home_page_has_no_serious_accessibility_violations(page, axe, screenshot, discussion):
@@ -17,9 +17,9 @@ def test_home_page_has_no_serious_accessibility_violations(page, axe, screenshot
 
 
 def test_a_post_with_a_discussion_has_no_serious_accessibility_violations(
-    new_context, axe, screenshot, discussion
+    new_context, axe, screenshot, discussion, add_comment
 ):
-    CommentFactory(
+    add_comment(
         parent=discussion["grandchild"], name="Ida", body="Three levels deep, and a fourth."
     )
     for viewport in ("desktop", "mobile"):
@@ -30,7 +30,7 @@ def test_a_post_with_a_discussion_has_no_serious_accessibility_violations(
 
 
 def test_the_moderation_queue_has_no_serious_accessibility_violations(
-    new_context, axe, screenshot, discussion, moderator, log_in
+    new_context, axe, screenshot, discussion, moderator, log_in, add_comment
 ):
     page = new_context(viewport={"width": 1440, "height": 900}).new_page()
     pending = [
@@ -39,9 +39,7 @@ def test_the_moderation_queue_has_no_serious_accessibility_violations(
         ("Second thoughts", discussion["child"], "I disagree with Grace, and here is why."),
     ]
     for name, parent, body in pending:
-        CommentFactory(
-            post=discussion["post"], parent=parent, name=name, body=body, status="pending"
-        )
+        add_comment(post=discussion["post"], parent=parent, name=name, body=body, status="pending")
     log_in(page, moderator)
     page.goto(reverse("admin:comments_comment_changelist"))
     assert page.locator("#result_list").is_visible()

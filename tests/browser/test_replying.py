@@ -3,7 +3,7 @@
 import re
 
 from comments.models import Comment
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import PostFactory
 
 NEW_COMMENT_URL = re.compile(r"#comment-(\d+)$")
 COMMENT_ELEMENT = "el => el.closest('[itemtype=\"https://schema.org/Comment\"]')?.id || null"
@@ -194,9 +194,9 @@ def test_an_empty_comment_shows_the_error_next_to_the_field_and_keeps_the_rest(
     assert Comment.objects.filter(name="Kept Name").count() == 0
 
 
-def test_a_post_with_comments_closed_shows_the_discussion_but_no_form(new_context):
+def test_a_post_with_comments_closed_shows_the_discussion_but_no_form(new_context, add_comment):
     post = PostFactory(title="Closed for comments", comments_enabled=False)
-    comment = CommentFactory(post=post, name="Early bird", body="Posted before closing.")
+    comment = add_comment(post=post, name="Early bird", body="Posted before closing.")
     for javascript in (True, False):
         page = new_context(java_script_enabled=javascript).new_page()
         page.goto(post.get_absolute_url())
