@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from comments.models import Comment
@@ -278,14 +278,19 @@ class CommentAdmin(admin.ModelAdmin):
         tree = reverse("admin:comments_comment_changelist")
         return format_html(
             '{}<br><a href="{}?post__id__exact={}&amp;status=all">thread view</a>',
-            Truncator(obj.post.title).chars(60),
+            Truncator(obj.post.title).chars(50),
             tree,
             obj.post_id,
         )
 
     @admin.display(description="Why")
     def why(self, obj):
-        return obj.moderation_reason
+        reasons = [r.strip() for r in obj.moderation_reason.split("; ") if r.strip()]
+        if not reasons:
+            return ""
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in reasons))
+        )
 
     @admin.display(description="Reports", ordering="open_report_count")
     def open_reports(self, obj):
@@ -352,11 +357,19 @@ class CommentAdmin(admin.ModelAdmin):
             reason=form.cleaned_data.get("moderation_note", ""),
         )
 
+    def changelist_view(self, request, extra_context=None):
+        status = request.GET.get("status") or Status.PENDING
+        titles = {Status.PENDING: "Moderation queue", "all": "All comments"}
+        label = dict(Status.choices).get(status, "")
+        title = titles.get(status, f"Comments: {label.lower()}")
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"title": "Moderate comment", **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change):
         pass  # Nothing related is edited here.
-
-    def log_change(self, request, obj, message):
-        pass  # The moderation log records the change instead of django.contrib.admin's log.
 
     # Bulk actions
 
