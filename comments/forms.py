@@ -64,6 +64,7 @@ class CommentForm(forms.Form):
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
         self.parent_comment = None
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["max_length"] = (
             "Please keep your name under %(limit_value)d characters (it has %(show_value)d)."

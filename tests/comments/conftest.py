@@ -10,6 +10,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _approve_everything_unless_a_test_says_otherwise(settings):
+    """These tests are about comments, not the moderation rules (tests/moderation has those)."""
+    settings.COMMENTS_POLICY = "comments.policy.ApproveAll"
+
+
 @pytest.fixture
 def post(db):
     return PostFactory(title="Night trains return")
