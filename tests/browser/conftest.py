@@ -111,10 +111,15 @@ def new_context(request, browser, live_server):
 
     new_context(viewport="mobile", java_script_enabled=False) -> a context (viewport: "desktop",
     "mobile" (390 px) or a size dict); new_context().new_page() for a page.
-    Every page a test opens is kept so a failure can save it.
+    Every page a test opens is kept so a failure can save it, and an uncaught JavaScript error
+    in any of them fails the test.
     """
-    contexts = []
+    contexts, script_errors = [], []
     request.node._browser_pages = []
+
+    def watch(page):
+        request.node._browser_pages.append(page)
+        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
 
     def make(**options):
         viewport = options.get("viewport", "desktop")
@@ -124,13 +129,15 @@ def new_context(request, browser, live_server):
         options.setdefault("timezone_id", "UTC")
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        context.on("page", lambda page: request.node._browser_pages.append(page))
+        context.on("page", watch)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    # Progressive enhancement must not throw: an uncaught script error fails the test.
+    assert not script_errors, "JavaScript errors:\n" + "\n".join(script_errors)
 
 
 @pytest.fixture

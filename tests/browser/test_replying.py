@@ -147,6 +147,15 @@ def test_with_javascript_cancel_puts_the_form_back(page, discussion, moderation_
     )
     assert respond.locator('[name="parent"]').input_value() == ""
     assert not re.search(r"replying to", respond.inner_text(), re.IGNORECASE)
+    assert reply_link(page, discussion["grandchild"]).evaluate(
+        "el => el === document.activeElement"
+    ), "focus should return to the Reply link that opened the form"
+
+    # Escape inside the inline form cancels too.
+    reply_link(page, discussion["child"]).click()
+    assert parent_comment_id(respond) == f"comment-{discussion['child'].pk}"
+    page.keyboard.press("Escape")
+    assert parent_comment_id(respond) is None
 
     # Replying after a cancel still works, and posts a top-level comment.
     fill_form(page, name="Ada Lovelace", email="ada@example.com", body="A new thread.")
