@@ -6,17 +6,20 @@ audit log in this app and the comments app must not depend on moderation.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from comments.models import Comment
 
 from . import actions
+from .filters import FirstTimeFilter, ReasonFilter, ReportedFilter, StatusFilter
 from .models import Ban, BlockedTerm, ModerationEvent, ModerationSettings, Report
 from .policy import ModerationPolicy
 
@@ -26,98 +29,6 @@ Action = ModerationEvent.Action
 
 def excerpt(text, words=24):
     return Truncator(" ".join(text.split())).words(words, truncate=" …")
-
-
-# Filters ------------------------------------------------------------------------------------
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Status, defaulting to the pending queue; "All" is an explicit choice."""
-
-    title = "status"
-    parameter_name = "status"
-    default = Status.PENDING
-
-    def lookups(self, request, model_admin):
-        return [*Status.choices, ("all", "All")]
-
-    def value(self):
-        return super().value() or self.default
-
-    def choices(self, changelist):
-        current = self.value()
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": current == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value in Status.values:
-            return queryset.filter(status=value)
-        return queryset
-
-
-class ReportedFilter(admin.SimpleListFilter):
-    title = "reader reports"
-    parameter_name = "reported"
-
-    def lookups(self, request, model_admin):
-        return [("open", "Open reports"), ("any", "Ever reported")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(
-                Exists(Report.objects.filter(comment=OuterRef("pk"), resolved=False))
-            )
-        if self.value() == "any":
-            return queryset.filter(Exists(Report.objects.filter(comment=OuterRef("pk"))))
-        return queryset
-
-
-class FirstTimeFilter(admin.SimpleListFilter):
-    title = "commenter"
-    parameter_name = "first_time"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("yes", "First-time (no approved comment)"),
-            ("no", "Known (has approved comments)"),
-        ]
-
-    def queryset(self, request, queryset):
-        # NOT IN over one list of addresses: the database hashes it once instead of running a
-        # correlated subquery per row.
-        known = Comment.objects.filter(status=Status.APPROVED).exclude(email="").values("email")
-        if self.value() == "yes":
-            return queryset.exclude(email__in=known)
-        if self.value() == "no":
-            return queryset.filter(email__in=known)
-        return queryset
-
-
-class ReasonFilter(admin.SimpleListFilter):
-    """Which policy rule held the comment, from the reasons the policy recorded."""
-
-    title = "why held"
-    parameter_name = "why"
-    RULES = {
-        "blocklist": ("Blocklist phrase", "blocklist phrase"),
-        "links": ("Too many links", " links (more than"),
-        "offensive": ("Offensive-language score", "offensive-language score"),
-        "first": ("First comment", "first comment from this author"),
-        "bot": ("Bot signals", "Spam: "),
-    }
-
-    def lookups(self, request, model_admin):
-        return [(key, label) for key, (label, _) in self.RULES.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.RULES:
-            return queryset.filter(moderation_reason__contains=self.RULES[self.value()][1])
-        return queryset
 
 
 # The moderation queue -----------------------------------------------------------------------
@@ -146,7 +57,7 @@ class CommentAdmin(admin.ModelAdmin):
         "post_link",
         "why",
         "open_reports",
-        "created_at",
+        "posted",
     ]
     list_filter = [
         StatusFilter,
@@ -281,6 +192,13 @@ class CommentAdmin(admin.ModelAdmin):
             Truncator(obj.post.title).chars(50),
             tree,
             obj.post_id,
+        )
+
+    @admin.display(description="Posted", ordering="created_at")
+    def posted(self, obj):
+        local = timezone.localtime(obj.created_at)
+        return format_html(
+            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "j M, H:i")
         )
 
     @admin.display(description="Why")
