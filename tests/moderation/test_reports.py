@@ -156,3 +156,19 @@ def test_only_published_comments_can_be_reported(client, status):
 
 def test_an_unknown_comment_is_a_404(client):
     assert client.get(reverse("moderation:report", args=[999999])).status_code == 404
+
+
+def test_the_reader_sees_the_thank_you_note_on_the_post_page():
+    comment = CommentFactory()
+    client = reader("198.51.100.1")
+    page = client.get(report_url(comment))
+    token = BeautifulSoup(page.content, "html.parser").select_one(
+        "input[name=csrfmiddlewaretoken]"
+    )["value"]
+    response = client.post(
+        report_url(comment), {"reason": "spam", "csrfmiddlewaretoken": token}, follow=True
+    )
+    assert response.status_code == 200
+    note = BeautifulSoup(response.content, "html.parser").select_one(".messages")
+    assert note["role"] == "status"
+    assert "Moderators will look at the comment you reported." in note.get_text()
