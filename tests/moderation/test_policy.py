@@ -247,3 +247,17 @@ def test_a_web_post_without_the_forms_time_stamp_is_spam(known_author):
     verdict = assess(new_comment(), request=request, elapsed=None)
     assert verdict.status == Status.SPAM
     assert "Spam: the form's time stamp was missing or forged." in verdict.reasons
+
+
+def test_the_real_classifier_holds_an_insult_when_the_extra_is_installed(known_author):
+    """Runs only where the "profanity" extra (alt-profanity-check, ~280 MB) is installed."""
+    pytest.importorskip("profanity_check")
+    from moderation.policy import load_offensive_classifier
+
+    policy = ModerationPolicy(classifier=load_offensive_classifier())
+    assert policy.offensive_check_enabled
+    rude = assess(new_comment(body="Shut up, you stupid fucking idiot."), policy=policy)
+    assert rude.status == Status.PENDING
+    assert any("offensive-language score" in r for r in rude.reasons)
+    kind = assess(new_comment(body="Thank you for the clear timetable."), policy=policy)
+    assert kind.status == Status.APPROVED
