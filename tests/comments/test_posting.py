@@ -151,9 +151,12 @@ def test_a_refused_comment_is_not_stored_and_the_message_is_shown(client, post_u
 
 
 def test_comments_closed_shows_a_message_and_no_form(client, post, post_url, guest_data):
+    CommentFactory(post=post)
     Post.objects.filter(pk=post.pk).update(comments_enabled=False)
     page = client.get(post.get_absolute_url()).text
     assert "Comments are closed on this post." in page
+    # The stored comments keep their Reply links; the section's class hides them.
+    assert 'class="comments comments-are-closed"' in page
     assert "<form" not in page.split('id="comments"')[1]
     response = client.post(post_url, guest_data)
     assert response.status_code == 403
