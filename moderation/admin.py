@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from blog.models import Post
 from comments.models import Comment
 
 from . import actions
@@ -280,6 +281,10 @@ class CommentAdmin(admin.ModelAdmin):
         titles = {Status.PENDING: "Moderation queue", "all": "All comments"}
         label = dict(Status.choices).get(status, "")
         title = titles.get(status, f"Comments: {label.lower()}")
+        post_id = request.GET.get("post__id__exact", "")
+        if post_id.isdigit():
+            post_title = Post.objects.filter(pk=post_id).values_list("title", flat=True).first()
+            title = f"Thread view: {post_title}" if post_title else title
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
