@@ -83,7 +83,9 @@ def browser():
     # calls the ORM between browser steps, never from a coroutine, and the live server answers
     # the browser from its own thread, so the check is a false alarm here. Allow it for exactly
     # the time Playwright runs, and only for the browser tests.
-    shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)  # only this run's failures
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        # Keep only this run's failures (xdist workers would delete each other's).
+        shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
