@@ -189,7 +189,7 @@ def make_node(row, *, depth, post_author_id, names, kind="public"):
 
 def draw(node):
     """The HTML of one comment, up to (not including) its closing tag."""
-    return _template().render(c=node, **_urls())
+    return _template().render(c=node, **_urls()).strip()
 
 
 def render_fragment(comment):
