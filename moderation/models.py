@@ -158,6 +158,12 @@ class Ban(models.Model):
     def __str__(self):
         return " / ".join(str(x) for x in (self.email, self.ip_address) if x)
 
+    def clean(self):
+        # Forms hand over "" for an empty IP address; the database stores NULL, and the
+        # check constraint must see the same value to give its message instead of a crash.
+        self.ip_address = self.ip_address or None
+        self.email = self.email.strip().lower()
+
 
 class Report(models.Model):
     """A reader's report that a published comment breaks the rules."""

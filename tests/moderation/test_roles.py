@@ -119,3 +119,60 @@ def test_visitors_cannot_run_moderation_actions(client):
     client.post(CHANGELIST, {"action": "approve", "_selected_action": [comment.pk]})
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:moderation_ban_changelist",
+        "admin:moderation_ban_add",
+        "admin:moderation_blockedterm_changelist",
+        "admin:moderation_blockedterm_add",
+        "admin:moderation_report_changelist",
+        "admin:moderation_moderationevent_changelist",
+    ],
+)
+def test_a_moderator_can_open_every_moderation_page(client, name):
+    from tests.factories import BanFactory, ReportFactory
+
+    BanFactory()
+    ReportFactory()
+    client.force_login(ModeratorFactory())
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_moderator_adds_a_blocklist_entry_in_admin(client):
+    from moderation.models import BlockedTerm
+
+    client.force_login(ModeratorFactory())
+    response = client.post(
+        reverse("admin:moderation_blockedterm_add"),
+        {"phrase": "buy followers", "action": "spam", "note": "Seen in spam runs."},
+    )
+    assert response.status_code == 302
+    assert BlockedTerm.objects.get().action == "spam"
+
+
+def test_a_ban_needs_an_email_or_an_ip_address(client):
+    from moderation.models import Ban
+
+    moderator = ModeratorFactory()
+    client.force_login(moderator)
+    response = client.post(reverse("admin:moderation_ban_add"), {"reason": "no target"})
+    assert response.status_code == 200
+    assert "A ban needs an e-mail address or an IP address." in response.content.decode()
+    response = client.post(
+        reverse("admin:moderation_ban_add"), {"ip_address": "192.0.2.9", "reason": "flood"}
+    )
+    assert response.status_code == 302
+    assert Ban.objects.get().created_by == moderator
+
+
+def test_the_log_and_reports_cannot_be_edited_even_by_a_superuser(admin_client):
+    from tests.factories import ReportFactory
+
+    report = ReportFactory()
+    url = reverse("admin:moderation_report_change", args=[report.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="_save"' not in page
+    assert admin_client.post(url, {"reason": "spam"}).status_code == 403
