@@ -6,6 +6,7 @@ but through moderation.actions (which calls comments.posting.change_status and l
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -66,6 +67,7 @@ class ModerationSettings(models.Model):
     offensive_threshold = models.FloatField(
         "offensive-language threshold",
         default=0.8,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text="Hold a comment whose offensive-language score (0 to 1) is above this. "
         "Needs the optional “profanity” extra (alt-profanity-check); without it the rule is off.",
     )

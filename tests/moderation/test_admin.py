@@ -384,3 +384,47 @@ def test_the_queue_can_be_filtered_by_the_rule_that_held_a_comment(moderator_cli
     response = moderator_client.get(CHANGELIST, {"why": why})
     assert row_texts(response) == expected
     assert "Held:" in BeautifulSoup(response.content, "html.parser").select_one(".field-why").text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "bogus"},
+        {"why": "nonsense"},
+        {"reported": "maybe"},
+        {"first_time": "perhaps"},
+        {"post__id__exact": "abc"},
+        {"post__id__exact": "999999", "status": "all"},
+        {"o": "99"},
+        {"q": "%_\\'\""},
+    ],
+)
+def test_odd_queue_parameters_never_break_the_page(moderator_client, params):
+    CommentFactory(status=Status.PENDING)
+    response = moderator_client.get(CHANGELIST, params)
+    assert response.status_code in (200, 302)
+
+
+def test_policy_settings_reject_out_of_range_values(client):
+    client.force_login(StaffFactory())
+    settings_row = ModerationSettings.load()
+    url = reverse("admin:moderation_moderationsettings_change", args=[settings_row.pk])
+    data = {
+        "hold_first_time": "on",
+        "max_links": "-1",
+        "min_seconds": "3",
+        "flood_limit": "5",
+        "duplicate_hours": "24",
+        "close_after_days": "",
+        "report_threshold": "3",
+        "reports_per_hour": "10",
+        "offensive_threshold": "1.5",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = BeautifulSoup(response.content, "html.parser").select(".errorlist")
+    assert len(errors) >= 2
+    data.update(max_links="4", offensive_threshold="0.9")
+    assert client.post(url, data).status_code == 302
+    settings_row.refresh_from_db()
+    assert (settings_row.max_links, settings_row.offensive_threshold) == (4, 0.9)
