@@ -390,7 +390,9 @@ def _draw_now(pks, rows, *, post, hidden):
         for row in Comment.objects.filter(pk__in=wanted | in_reply_to).values(*FULL_FIELDS)
     }
     names = {
-        pk: (row["name"] or "Anonymous") for pk, row in full.items() if row["status"] == APPROVED
+        pk: (row["name"] or "Anonymous")
+        for pk, row in full.items()
+        if row["status"] == APPROVED and pk not in hidden
     }
     drawn = {}
     for pk in pks:
@@ -401,13 +403,12 @@ def _draw_now(pks, rows, *, post, hidden):
             kind = "public"
         else:
             kind = "mine"
-        names_here = {key: value for key, value in names.items() if key not in hidden}
         drawn[pk] = draw(
             make_node(
                 row,
                 depth=row["level"] + 1,
                 post_author_id=post.author_id,
-                names=names_here,
+                names=names,
                 kind=kind,
             )
         )
