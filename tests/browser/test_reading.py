@@ -9,6 +9,20 @@ OWN_TEXT_LEFT = """el => {
     return (own || el).getBoundingClientRect().left;
 }"""
 
+# Whether a reply has a visible thread line: a left border on the reply or on a box between
+# it and its parent comment.
+HAS_THREAD_LINE = """el => {
+    const parent = el.parentElement.closest('[itemtype="https://schema.org/Comment"]');
+    const lined = node => {
+        const style = getComputedStyle(node);
+        return parseFloat(style.borderLeftWidth) > 0 && style.borderLeftStyle !== 'none';
+    };
+    for (let node = el; node && node !== parent; node = node.parentElement) {
+        if (lined(node)) return true;
+    }
+    return false;
+}"""
+
 
 def comment(page, pk):
     return page.locator(f"#comment-{pk}")
@@ -36,7 +50,9 @@ def test_reader_goes_from_home_to_a_post_and_reads_the_discussion(page, discussi
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "mobile"])
-def test_indentation_grows_with_depth(new_context, discussion, viewport):
+def test_indentation_grows_with_depth_and_replies_carry_a_thread_line(
+    new_context, discussion, viewport
+):
     page = new_context(viewport=viewport).new_page()
     window = page.viewport_size["width"]
     page.goto(discussion["post"].get_absolute_url())
@@ -47,6 +63,8 @@ def test_indentation_grows_with_depth(new_context, discussion, viewport):
     assert lefts[0] < lefts[1] < lefts[2], f"text left edges by depth: {lefts}"
     # Visibly: at least a few pixels per level, even on a phone.
     assert min(lefts[1] - lefts[0], lefts[2] - lefts[1]) >= 8, lefts
+    for key in ("child", "grandchild"):
+        assert comment(page, discussion[key].pk).evaluate(HAS_THREAD_LINE), f"{key}: no line"
     # A sibling thread starts back at the left edge.
     assert comment(page, discussion["other_root"].pk).evaluate(OWN_TEXT_LEFT) == lefts[0]
     # Nothing overflows sideways, and the deepest comment still has room to be read.
