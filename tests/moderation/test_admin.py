@@ -428,3 +428,22 @@ def test_policy_settings_reject_out_of_range_values(client):
     assert client.post(url, data).status_code == 302
     settings_row.refresh_from_db()
     assert (settings_row.max_links, settings_row.offensive_threshold) == (4, 0.9)
+
+
+def test_removing_a_comment_in_admin_leaves_a_placeholder_and_its_replies_on_the_site(
+    moderator_client, client
+):
+    root = CommentFactory(body="Rude root words")
+    reply = CommentFactory(parent=root, body="A calm reply stays")
+    CommentFactory(parent=reply, body="And its own reply too")
+    post_url = root.post.get_absolute_url()
+    assert "Rude root words" in client.get(post_url).content.decode()
+
+    action(moderator_client, "remove", [root])
+
+    page = client.get(post_url).content.decode()
+    assert "Rude root words" not in page
+    assert "This comment was removed" in page
+    assert "A calm reply stays" in page
+    assert "And its own reply too" in page
+    assert find_tree_problems() == []
