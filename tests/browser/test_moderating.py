@@ -85,10 +85,10 @@ def report_control(page, comment):
     return page.locator(f'a[href="{url}"], form[action="{url}"] [type=submit]').first
 
 
-def test_a_reader_reports_a_comment_and_enough_reports_send_it_back_to_the_queue(
+def test_enough_reader_reports_send_a_comment_back_to_the_queue_behind_a_placeholder(
     page, new_context, discussion, moderator, log_in
 ):
-    target = discussion["other_child"]
+    target, its_reply = discussion["other_root"], discussion["other_child"]
     ReportFactory.create_batch(2, comment=target, reason=Report.Reason.SPAM)  # other readers
 
     page.goto(discussion["post"].get_absolute_url())
@@ -107,7 +107,10 @@ def test_a_reader_reports_a_comment_and_enough_reports_send_it_back_to_the_queue
 
     stranger = new_context().new_page()
     stranger.goto(discussion["post"].get_absolute_url())
-    assert stranger.locator(f"#comment-{target.pk}").count() == 0
+    placeholder = stranger.locator(f"#comment-{target.pk}")
+    assert "This comment is awaiting moderation" in placeholder.inner_text()
+    assert target.body not in placeholder.inner_text()
+    assert placeholder.locator(f"#comment-{its_reply.pk}").is_visible(), "reply lost its place"
 
     moderator_page = new_context().new_page()
     log_in(moderator_page, moderator)
