@@ -217,14 +217,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     # Change page
 
+    def view_on_site(self, obj):
+        # Only public comments have a permalink; the others are looked for on the post page.
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return f"{obj.post.get_absolute_url()}#comment-{obj.pk}"
+
     @admin.display(description="On the site")
     def comment_on_site(self, obj):
-        # Only public comments have a permalink; the others are looked for on the post page.
-        url = (
-            obj.get_absolute_url()
-            if obj.is_public
-            else f"{obj.post.get_absolute_url()}#comment-{obj.pk}"
-        )
+        url = self.view_on_site(obj)
         return format_html('<a href="{}">#{} under “{}”</a>', url, obj.pk, obj.post.title)
 
     @admin.display(description="Author")

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from blog.models import Post
 from comments.models import Comment
 
 from .actions import client_ip, record_report
@@ -18,7 +19,11 @@ SESSION_KEY = "moderation_reported"
 @require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
     """Let a reader flag a published comment; enough reports send it back to the queue."""
-    comment = get_object_or_404(Comment.objects.public().select_related("post"), pk=pk)
+    comment = get_object_or_404(
+        Comment.objects.public().select_related("post"),
+        pk=pk,
+        post__in=Post.objects.published(),
+    )
     back = comment.get_absolute_url()
     if _already_reported(request, comment):
         messages.info(request, "You have already reported this comment. Thank you.")

@@ -172,3 +172,10 @@ def test_the_reader_sees_the_thank_you_note_on_the_post_page():
     note = BeautifulSoup(response.content, "html.parser").select_one(".messages")
     assert note["role"] == "status"
     assert "Moderators will look at the comment you reported." in note.get_text()
+
+
+def test_comments_under_a_draft_post_cannot_be_reported(client):
+    from tests.factories import PostFactory
+
+    comment = CommentFactory(post=PostFactory(status="draft", published_at=None))
+    assert client.get(report_url(comment)).status_code == 404
