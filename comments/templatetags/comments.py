@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -31,8 +32,11 @@ def comment_section(context, post):
     form = getattr(request, "comment_form", None)
     replying_to = None
     replyto_error = ""
+    shown_elsewhere = form is not None  # drawn at the posting address after an error
     if form is not None:
         replying_to = form.parent_comment
+        if replying_to is not None and number is None and order == DEFAULT_ORDER:
+            number = page_of(replying_to)
     elif is_open:
         replyto = _positive_int(request.GET.get("replyto"))
         if replyto:
@@ -53,9 +57,14 @@ def comment_section(context, post):
         pending_ids=pending_ids(request),
         staff=staff,
     )
+    threads = page.html
+    if shown_elsewhere:
+        # The page is served at the posting address, where "?replyto=..." would not resolve.
+        threads = mark_safe(threads.replace('href="?', f'href="{post.get_absolute_url()}?'))  # noqa: S308
     return {
         "post": post,
         "page": page,
+        "threads": threads,
         "orders": ORDERS.items(),
         "is_open": is_open,
         "form": form,

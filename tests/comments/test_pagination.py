@@ -45,9 +45,10 @@ def test_page_links_are_shown_and_keep_the_order(client, post, discussion):
     soup = BeautifulSoup(client.get(post.get_absolute_url() + "?corder=newest").text, "html.parser")
     nav = soup.find("nav", class_="comment-pages")
     assert nav.find(attrs={"aria-current": "page"}).text == "1"
+    url = post.get_absolute_url()
     assert [a["href"] for a in nav.find_all("a")] == [
-        "?cpage=2&corder=newest#comments",
-        "?cpage=3&corder=newest#comments",
+        f"{url}?cpage=2&corder=newest#comments",
+        f"{url}?cpage=3&corder=newest#comments",
     ]
 
 
@@ -134,3 +135,21 @@ def test_the_cost_of_a_page_does_not_grow_with_the_discussion(django_assert_num_
         with django_assert_num_queries(2):
             page = load_page(post, number=2, order="replies")
         assert len(page.thread_ids) == (10 if post is small else 50)
+
+
+@override_settings(COMMENTS_THREADS_PER_PAGE=3)
+def test_after_an_error_the_page_shows_the_thread_replied_to_and_links_still_work(
+    client, post, discussion
+):
+    """The error page is served at the posting address, so its links must name the post."""
+    data = {"name": "", "email": "a@example.com", "body": "Reply", "parent": discussion[6].pk}
+    response = client.post(reverse("comments:post", args=[post.pk]), data)
+    assert response.status_code == 400
+    assert _top_level_ids(response.text) == [discussion[6].pk]
+    soup = BeautifulSoup(response.text, "html.parser")
+    reply = soup.find(id=f"comment-{discussion[6].pk}").find("a", class_="comment-reply")
+    assert reply["href"] == f"{post.get_absolute_url()}?replyto={discussion[6].pk}#respond"
+    assert all(
+        a["href"].startswith(post.get_absolute_url())
+        for a in soup.select(".comment-order a, .comment-pages a")
+    )
