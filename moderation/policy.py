@@ -17,6 +17,7 @@ The strictest outcome wins (spam over pending over published) and every rule tha
 adds a sentence to the reasons, which the posting code stores on the comment for moderators.
 """
 
+import logging
 import re
 from datetime import timedelta
 from functools import cache
@@ -31,6 +32,7 @@ from . import blocklist
 from .actions import client_ip
 from .models import Ban, BlockedTerm, ModerationSettings
 
+logger = logging.getLogger(__name__)
 Status = Comment.Status
 SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.SPAM: 2}
 LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
@@ -76,6 +78,14 @@ class ModerationPolicy(ApproveAll):
         for check in (self._banned, self._flood, self._duplicate):
             refusal = check(comment, config)
             if refusal:
+                # Nothing is stored for a refused comment; the log says why it was turned away.
+                logger.info(
+                    "Comment refused on post %s from %s / %s: %s",
+                    comment.post_id,
+                    comment.email or "-",
+                    comment.ip_address or "-",
+                    refusal[1],
+                )
                 return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
 
         outcomes = []  # (status, reason)

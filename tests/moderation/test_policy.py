@@ -153,6 +153,13 @@ def test_a_banned_email_is_refused_with_a_neutral_message():
     assert "ban" not in verdict.refusal.message.lower()
 
 
+def test_a_refusal_is_logged_with_its_reason(caplog):
+    BanFactory(email="ana@example.com")
+    with caplog.at_level("INFO", logger="moderation.policy"):
+        assess(new_comment())
+    assert "Refused: banned (ana@example.com)." in caplog.text
+
+
 def test_a_banned_ip_address_is_refused():
     BanFactory(email="", ip_address="192.0.2.10")
     verdict = assess(new_comment(email="someone.else@example.com"))
