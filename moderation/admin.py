@@ -71,10 +71,11 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["body", "name", "email", "ip_address"]
     search_help_text = "Search comment text, name, e-mail or IP address."
     list_select_related = ["post", "parent", "user"]
+    # Only the status is editable; should more fields ever be, these must never become
+    # dropdowns listing every comment, post or user (one <option> per row).
     raw_id_fields = ["parent", "post", "user", "in_reply_to"]
     list_per_page = 100
-    show_full_result_count = False
-    date_hierarchy = None
+    show_full_result_count = False  # saves a COUNT(*) over the whole table on every page
     actions = [
         "approve",
         "mark_spam",
@@ -85,7 +86,6 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "comment_on_site",
-        "post",
         "author_details",
         "created_at",
         "body",
