@@ -365,7 +365,7 @@ def draw_rows(rows, *, post, pending_ids, staff=False):
         elif parent_id in hidden or in_reply_to_id in hidden:
             html = _hide_names(html, (parent_id, in_reply_to_id), hidden)
         parts.append(html)
-        if admin and pk not in hidden:
+        if admin:
             parts.append(
                 f'<p class="comment-staff"><a class="comment-admin" href="{admin["admin_prefix"]}'
                 f'{pk}{admin["admin_suffix"]}">Edit in admin</a></p>'

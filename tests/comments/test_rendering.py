@@ -228,3 +228,13 @@ def models_f(name):
     from django.db.models import F
 
     return F(name)
+
+
+def test_staff_can_open_a_removed_comment_in_admin_from_its_placeholder(client, post):
+    root = CommentFactory(post=post, status="removed")
+    CommentFactory(parent=root)
+    client.force_login(StaffFactory())
+    soup = BeautifulSoup(client.get(post.get_absolute_url()).text, "html.parser")
+    placeholder = soup.find(id=f"comment-{root.pk}")
+    link = placeholder.find("p", class_="comment-staff", recursive=False).find("a")
+    assert link["href"] == f"/admin/comments/comment/{root.pk}/change/"

@@ -24,8 +24,8 @@ from tests.factories import CommentFactory, PostFactory
 pytestmark = pytest.mark.django_db
 
 
-def _post(post, parent=None, body="Hello"):
-    return post_comment(post=post, parent=parent, name="Ana", email="a@example.com", body=body)
+def _post(post, parent=None, body="Hello", name="Ana"):
+    return post_comment(post=post, parent=parent, name=name, email="a@example.com", body=body)
 
 
 def test_each_top_level_comment_roots_its_own_tree(post):
@@ -160,3 +160,46 @@ def test_the_checker_finds_a_wrong_level(post):
 def test_the_model_declares_the_tree_indexes():
     names = {index.name for index in Comment._meta.indexes}
     assert {"comment_tree_lft", "comment_post_tree_lft", "comment_post_roots"} <= names
+
+
+def test_golden_tree_and_page_structure(client, post):
+    """A known sequence of posts gives exactly these nested sets and this nesting on the page."""
+    a = _post(post, name="A")
+    b = _post(post, parent=a, name="B")
+    _post(post, parent=a, name="C")
+    d = _post(post, parent=b, name="D")
+    e = _post(post, name="E")
+    _post(post, parent=d, name="F")
+    _post(post, parent=a, name="G")
+    rows = {
+        name: (tree_id, lft, rght, level)
+        for name, tree_id, lft, rght, level in Comment.objects.values_list(
+            "name", "tree_id", "lft", "rght", "level"
+        )
+    }
+    t1, t2 = a.tree_id, e.tree_id
+    assert t2 == t1 + 1
+    assert rows == {
+        "A": (t1, 1, 12, 0),
+        "B": (t1, 2, 7, 1),
+        "D": (t1, 3, 6, 2),
+        "F": (t1, 4, 5, 3),
+        "C": (t1, 8, 9, 1),
+        "G": (t1, 10, 11, 1),
+        "E": (t2, 1, 2, 0),
+    }
+    assert find_tree_problems() == []
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get(post.get_absolute_url()).text, "html.parser")
+
+    def outline(element):
+        name = element.find(itemprop="name").text
+        children = element.find("div", class_="comment-replies", recursive=False)
+        if children is None:
+            return name
+        inner = " ".join(outline(child) for child in children.find_all("article", recursive=False))
+        return f"{name}[{inner}]"
+
+    tops = soup.select(".comment-list > article")
+    assert " ".join(outline(top) for top in tops) == "A[B[D[F]] C G] E"
