@@ -6,7 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("<int:pk>/", views.permalink, name="permalink"),
-    path("post/<int:post_id>/", views.post, name="post"),
+    path("post/<int:post_id>/", views.new_comment, name="post"),
     re_path(r"^avatar/(?P<key>[0-9a-f]{20})\.png$", views.avatar, name="avatar"),
     path("feed/", feeds.LatestCommentsFeed(), name="feed"),
     path("feed/<slug:slug>/", feeds.PostCommentsFeed(), name="post_feed"),

@@ -15,7 +15,7 @@ from .rendering import comment_url, remember_pending
 
 
 @require_POST
-def post(request, post_id):
+def new_comment(request, post_id):
     """Validate, store, redirect to the new comment (Post/Redirect/Get)."""
     post = get_object_or_404(Post.objects.published(), pk=post_id)
     form = CommentForm(request.POST, post=post, user=request.user)
