@@ -187,6 +187,11 @@ def test_the_changelist_runs_a_constant_number_of_queries(
     assert (
         len(BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")) == 100
     )
+    # The per-post thread view pages too (one more query: the post's title for the heading).
+    with django_assert_num_queries(few + 1):
+        response = moderator_client.get(CHANGELIST, {"status": "all", "post__id__exact": post.pk})
+    rows = BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")
+    assert len(rows) == 100
 
 
 def action(client, name, comments, **extra):
