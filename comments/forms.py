@@ -1,4 +1,5 @@
 import time
+import unicodedata
 
 from django import forms
 from django.core import signing
@@ -78,9 +79,15 @@ class CommentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("rendered", signing.dumps(time.time(), salt=TIMESTAMP_SALT))
 
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if not _visible(name):
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
+        return name
+
     def clean_body(self):
         body = self.cleaned_data["body"]
-        if not body.strip():
+        if not _visible(body):
             raise forms.ValidationError(self.fields["body"].error_messages["required"])
         return body
 
@@ -105,3 +112,11 @@ class CommentForm(forms.Form):
             return max(0.0, time.time() - float(rendered))
         except (TypeError, ValueError):
             return None
+
+
+def _visible(text):
+    """True when the text has something a reader can see (not only spaces or invisible marks)."""
+    return any(
+        not character.isspace() and unicodedata.category(character) not in ("Cf", "Cc", "Zs")
+        for character in text
+    )

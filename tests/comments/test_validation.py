@@ -28,6 +28,8 @@ def _field_errors(page, field):
         ("url", "ftp ://x", "Enter a full web address, like https://example.com."),
         ("body", "", "Please write your comment before posting."),
         ("body", " \n\t \n ", "Please write your comment before posting."),
+        ("body", "\u200b\u200b \u2060", "Please write your comment before posting."),
+        ("name", "\u200b", "Please give a name to show with your comment."),
         ("body", "x" * 5001, "Comments can be up to 5000 characters long (this one has 5001)."),
     ],
 )
