@@ -32,11 +32,13 @@ CODE_RE = re.compile(r"`([^`\n]+)`")
 ALLOWED_TAGS = {"p", "br", "a", "ol", "ul", "li", "blockquote", "em", "strong", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 LINK_REL = "nofollow ugc noopener"
+# Control characters other than tab and newline have no place in a comment.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def render_comment_body(text):
     """Return safe HTML for a comment body (see the module docstring for the rules)."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = CONTROL_RE.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
     if not text:
         return ""
     blocks = [block for block in re.split(r"\n\s*\n", text) if block.strip()]

@@ -93,3 +93,7 @@ def test_the_html_is_rendered_once_on_save():
     comment.body = "Changed"
     comment.save()
     assert comment.body_html == "<p>Changed</p>"
+
+
+def test_control_characters_are_dropped():
+    assert render_comment_body("a\x01b\x1b[31mc\x7f") == "<p>ab[31mc</p>"
