@@ -317,6 +317,9 @@ def axe():
 
     def check(page, *, context=None, disable=()):
         page.add_script_tag(path=str(AXE_JS))
+        # In a context with JavaScript disabled the tag never runs (and axe's timers would
+        # never fire): say so instead of hanging.
+        assert page.evaluate("typeof window.axe") == "object", "axe-core needs JavaScript on"
         options = {"resultTypes": ["violations"]}
         if disable:
             options["rules"] = {rule: {"enabled": False} for rule in disable}

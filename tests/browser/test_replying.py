@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from comments.models import Comment
 from tests.factories import PostFactory
 
@@ -165,10 +167,11 @@ def test_with_javascript_cancel_puts_the_form_back(page, discussion, moderation_
     assert parent_comment_id(page.locator(f"#comment-{pk}")) is None
 
 
+@pytest.mark.parametrize("javascript", [False, True], ids=["no-js", "js"])
 def test_an_empty_comment_shows_the_error_next_to_the_field_and_keeps_the_rest(
-    new_context, discussion, moderation_policy
+    new_context, discussion, moderation_policy, axe, javascript
 ):
-    page = new_context(java_script_enabled=False).new_page()
+    page = new_context(java_script_enabled=javascript).new_page()
     page.goto(discussion["post"].get_absolute_url())
     reply_link(page, discussion["child"]).click()
     fill_form(
@@ -201,6 +204,8 @@ def test_an_empty_comment_shows_the_error_next_to_the_field_and_keeps_the_rest(
     assert form.locator('[name="url"]').input_value() == "https://kept.example.org/"
     assert form.locator('[name="parent"]').input_value() == str(discussion["child"].pk)
     assert Comment.objects.filter(name="Kept Name").count() == 0
+    if javascript:
+        axe(page, context="#respond")  # the form with its errors stays accessible
 
 
 def test_a_post_with_comments_closed_shows_the_discussion_but_no_form(new_context, add_comment):
