@@ -154,6 +154,9 @@ EMAIL_BACKEND = env.str(
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Cover uploads: largest file and largest picture (width x height) the admin accepts.
+BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
+BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 
 # Comments (see ../shared/TREE.md for the tree rules these settings serve)
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
@@ -162,9 +165,6 @@ COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 # Which moderation policy decides the status of a new comment (see comments/policy.py).
 COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
 
-# Cover uploads: largest file and largest picture (width x height) the admin accepts.
-BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
-BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
