@@ -77,15 +77,16 @@ def browser():
     if executable is None:
         _unavailable("No Chromium found (looked at $CHROMIUM_PATH, chromium on PATH, /usr/bin)")
 
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        # Keep only this run's failures (xdist workers would delete each other's).
+        shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)
+
     # Playwright's sync API keeps an asyncio event loop running in this thread for as long as
     # it is started. Django then refuses every ORM call from this thread (it cannot tell a
     # blocking call inside a coroutine from ours) with SynchronousOnlyOperation. Our test code
     # calls the ORM between browser steps, never from a coroutine, and the live server answers
     # the browser from its own thread, so the check is a false alarm here. Allow it for exactly
     # the time Playwright runs, and only for the browser tests.
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        # Keep only this run's failures (xdist workers would delete each other's).
-        shutil.rmtree(ARTIFACTS / "failures", ignore_errors=True)
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
@@ -93,7 +94,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=executable, args=CHROMIUM_ARGS, headless=True
         )
-    except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
+    except Exception as error:  # any launch failure means "no usable browser"
         playwright.stop()
         _unavailable(f"Chromium at {executable} did not start: {error}")
     try:
@@ -302,7 +303,7 @@ def _save_failure_artifacts(item, pages):
             (folder / f"{name}.html").write_text(
                 f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8"
             )
-        except Exception as error:  # noqa: BLE001 - never hide the real failure
+        except Exception as error:  # saving must never hide the real failure
             lines.append(f"{page.url}: could not save ({error})")
         else:
             lines.append(f"{page.url} saved as {folder / name}.png and .html")
