@@ -8,7 +8,6 @@ from comments.models import Comment
 from tests.factories import PostFactory
 
 NEW_COMMENT_URL = re.compile(r"#comment-(\d+)$")
-COMMENT_ELEMENT = "el => el.closest('[itemtype=\"https://schema.org/Comment\"]')?.id || null"
 
 
 def reply_link(page, comment):
