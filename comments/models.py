@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
@@ -87,6 +89,11 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             # A page of top-level threads, oldest or newest first.
             models.Index(fields=["post", "level", "created_at"], name="comment_post_roots"),
+            # The moderation policy's look-ups by sender (first-time, flood, duplicate).
+            # iexact compares UPPER(email), so the index is on that expression.
+            models.Index(Upper("email"), F("created_at"), name="comment_email_created"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_created"),
+            models.Index(fields=["user", "created_at"], name="comment_user_created"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from blog.models import Post
 
 from .avatars import avatar_png
+from .client_ip import client_ip
 from .forms import CommentForm
 from .models import Comment
 from .policy import get_policy
@@ -33,7 +34,7 @@ def new_comment(request, post_id):
             email=data.get("email", ""),
             url=data.get("url", ""),
             body=data["body"],
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             honeypot=data.get("homepage", ""),
             elapsed=form.elapsed(),

@@ -160,6 +160,9 @@ BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
+# How many reverse proxies / load balancers we run in front of the app (each appends to
+# X-Forwarded-For). 0 means readers connect directly and REMOTE_ADDR is their address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Which moderation policy decides the status of a new comment (see comments/policy.py).
 COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
 

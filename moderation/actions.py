@@ -8,6 +8,7 @@ adds the audit log around it. Moderation never hard-deletes: "remove" is a statu
 
 from django.db import transaction
 
+from comments.client_ip import client_ip
 from comments.models import Comment
 from comments.posting import change_status, delete_comment
 
@@ -105,16 +106,6 @@ def record_report(comment, *, reason, request, threshold):
             reason=f"{open_reports} reader reports.",
         )
     return True
-
-
-def client_ip(request):
-    """The client's address as the web server saw it.
-
-    Behind a reverse proxy, configure the proxy to set REMOTE_ADDR (e.g. uWSGI/gunicorn with
-    a trusted forwarded-for setup); X-Forwarded-For is never trusted here because any client
-    can send it.
-    """
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def purge_spam(cutoff):

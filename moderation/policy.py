@@ -25,11 +25,11 @@ from functools import cache
 from django.db.models import Q
 from django.utils import timezone
 
+from comments.client_ip import client_ip
 from comments.models import Comment
 from comments.policy import ApproveAll, Refusal, Verdict
 
 from . import blocklist
-from .actions import client_ip
 from .models import Ban, BlockedTerm, ModerationSettings
 
 logger = logging.getLogger(__name__)

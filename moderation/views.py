@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from blog.models import Post
+from comments.client_ip import client_ip
 from comments.models import Comment
 
-from .actions import client_ip, record_report
+from .actions import record_report
 from .forms import ReportForm
 from .models import ModerationSettings, Report
 
