@@ -97,7 +97,8 @@ class Comment(MPTTModel):
         ]
 
     def __str__(self):
-        return f"{self.display_name} on {self.post}: {self.body[:40]}"
+        # Short: it is the heading and breadcrumb of the comment's admin page.
+        return f"Comment #{self.pk} by {self.display_name}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment_body(self.body)

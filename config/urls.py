@@ -7,6 +7,10 @@ from django.urls import include, path
 from blog.sitemaps import sitemaps
 from blog.views import robots_txt
 
+admin.site.site_header = "Threadline admin"
+admin.site.site_title = "Threadline admin"
+admin.site.index_title = "Publishing and moderation"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

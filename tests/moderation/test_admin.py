@@ -314,6 +314,16 @@ def test_changing_the_status_on_the_change_page_is_logged_with_the_reason(modera
     assert "Insults another reader." in page.content.decode()
 
 
+def test_the_change_page_is_titled_with_a_short_name_for_the_comment(moderator_client):
+    comment = CommentFactory(name="Zoë Marsh", body="A long comment " * 20)
+    response = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert (
+        soup.select_one("#content h2").get_text(strip=True) == f"Comment #{comment.pk} by Zoë Marsh"
+    )
+    assert "Threadline admin" in soup.title.get_text()
+
+
 def test_the_change_page_shows_why_the_policy_held_the_comment(moderator_client):
     comment = CommentFactory(
         status=Status.PENDING, moderation_reason="Held: first comment from this author."
