@@ -267,3 +267,19 @@ def test_keyboard_only_a_reader_reaches_reply_writes_and_sends(page, discussion,
     pk = new_comment_pk(page)
     assert parent_comment_id(page.locator(f"#comment-{pk}")) == f"comment-{target.pk}"
     assert "Typed, no mouse." in page.locator(f"#comment-{pk}").inner_text()
+
+
+def test_on_a_phone_the_inline_form_keeps_most_of_the_width_at_depth_2(
+    new_context, discussion, moderation_policy
+):
+    """The reply form under a deep comment is not squeezed into the text column."""
+    page = new_context(viewport="mobile").new_page()
+    page.goto(discussion["post"].get_absolute_url())
+    body = page.locator("#respond [name=body]")
+    top_level_width = body.bounding_box()["width"]
+
+    reply_link(page, discussion["grandchild"]).click()
+    assert parent_comment_id(page.locator("#respond")) == f"comment-{discussion['grandchild'].pk}"
+    inline_width = body.bounding_box()["width"]
+    # Only the two thread indents (about 17 px each on a phone) may be taken away.
+    assert inline_width >= top_level_width - 40, (inline_width, top_level_width)
