@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -77,6 +77,9 @@ HIDDEN_NAME = "a hidden comment"
 _CLOSINGS = {}
 # A pk that never appears in a real URL, used to split reversed URLs into prefix and suffix.
 _PK_MARK = "987654321"
+# Page numbers above this are treated as "past the end": the offset must fit the database's
+# integer type (a huge ?cpage= was a 500).
+MAX_PAGE = 100_000
 
 
 @dataclass(slots=True)
@@ -231,17 +234,27 @@ def clean_order(value):
     return value if value in ORDERS else DEFAULT_ORDER
 
 
-def roots(post):
-    return Comment.objects.filter(post=post, level=0)
+def roots(post, pending_ids=()):
+    """The top-level comments of the threads a reader sees: those with something to show.
+
+    A thread is shown when it holds a public comment (a hidden root then becomes a
+    placeholder) or one of the viewer's own held comments; threads with nothing visible
+    (spam, held or removed, without public replies) take no place on the pages.
+    """
+    visible = Q(status=APPROVED)
+    if pending_ids:
+        visible |= Q(status=PENDING, pk__in=list(pending_ids))
+    shown = Comment.objects.filter(visible, tree_id=OuterRef("tree_id"))
+    return Comment.objects.filter(post=post, level=0).filter(visible | Exists(shown))
 
 
-def ordered_roots(post, order):
+def ordered_roots(post, order, pending_ids=()):
     if order == "newest":
-        return roots(post).order_by("-created_at", "-pk")
+        return roots(post, pending_ids).order_by("-created_at", "-pk")
     if order == "replies":
         # rght - lft grows with the size of the thread; no per-thread count query is needed.
-        return roots(post).order_by(F("lft") - F("rght"), "created_at", "pk")
-    return roots(post).order_by("created_at", "pk")
+        return roots(post, pending_ids).order_by(F("lft") - F("rght"), "created_at", "pk")
+    return roots(post, pending_ids).order_by("created_at", "pk")
 
 
 def page_of(comment):
@@ -273,12 +286,15 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
     """One page of whole threads, drawn: a DiscussionPage whose .html is safe to show."""
     per_page = threads_per_page()
     order = clean_order(order)
-    number = max(1, number)
-    tree_ids, total = _page_of_roots(post, order, (number - 1) * per_page, per_page)
+    number = min(max(1, number), MAX_PAGE)
+    pending_ids = set(pending_ids)
+    tree_ids, total = _page_of_roots(post, order, (number - 1) * per_page, per_page, pending_ids)
     if not tree_ids and total:
         # A page number past the end (an old link): show the last page instead.
         number = math.ceil(total / per_page)
-        tree_ids, total = _page_of_roots(post, order, (number - 1) * per_page, per_page)
+        tree_ids, total = _page_of_roots(
+            post, order, (number - 1) * per_page, per_page, pending_ids
+        )
     rows = []
     if tree_ids:
         rows = list(
@@ -298,21 +314,21 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         thread_ids=tree_ids,
     )
     page.html, page.comments_shown = draw_rows(
-        rows, post=post, pending_ids=set(pending_ids), staff=staff
+        rows, post=post, pending_ids=pending_ids, staff=staff
     )
     return page
 
 
-def _page_of_roots(post, order, start, per_page):
+def _page_of_roots(post, order, start, per_page, pending_ids=()):
     """Tree ids of one page of threads plus the number of threads, in one query."""
     page = list(
-        ordered_roots(post, order)
+        ordered_roots(post, order, pending_ids)
         .annotate(total=Window(Count("pk")))
         .values_list("tree_id", "total")[start : start + per_page]
     )
     if page:
         return [tree_id for tree_id, _ in page], page[0][1]
-    return [], roots(post).count() if start else 0
+    return [], roots(post, pending_ids).count() if start else 0
 
 
 def draw_rows(rows, *, post, pending_ids, staff=False):

@@ -153,3 +153,47 @@ def test_after_an_error_the_page_shows_the_thread_replied_to_and_links_still_wor
         a["href"].startswith(post.get_absolute_url())
         for a in soup.select(".comment-order a, .comment-pages a")
     )
+
+
+@pytest.mark.parametrize("cpage", ["9999999999", "99999999999999999999999"])
+def test_a_huge_page_number_shows_the_last_page_not_an_error(client, post, discussion, cpage):
+    """An offset past the database's integer range must not reach the query (it was a 500)."""
+    response = client.get(post.get_absolute_url() + f"?cpage={cpage}")
+    assert response.status_code == 200
+    assert _top_level_ids(response.text) == [c.pk for c in discussion]
+
+
+@override_settings(COMMENTS_THREADS_PER_PAGE=3)
+@pytest.mark.parametrize("status", ["pending", "spam", "removed"])
+def test_hidden_threads_take_no_place_on_the_pages(client, post, status):
+    """Threads with nothing a reader may see neither fill a page nor add empty pages."""
+    hidden = [CommentFactory(post=post, status=status) for _ in range(4)]
+    visible = [CommentFactory(post=post, name=f"Visible {n}") for n in range(2)]
+    # A hidden root with a public reply is a real thread: it keeps its place (placeholder).
+    with_reply = CommentFactory(post=post, status=status)
+    CommentFactory(parent=with_reply)
+    html = client.get(post.get_absolute_url()).text
+    assert _top_level_ids(html) == [*(c.pk for c in visible), with_reply.pk]
+    assert "No comments yet" not in html
+    assert "comment-pages" not in html
+    assert all(f'id="comment-{c.pk}"' not in html for c in hidden)
+
+
+@override_settings(COMMENTS_THREADS_PER_PAGE=3)
+def test_a_permalink_counts_only_visible_threads_before_it(client, post):
+    for _ in range(5):
+        CommentFactory(post=post, status="spam")
+    visible = [CommentFactory(post=post) for _ in range(4)]
+    response = client.get(reverse("comments:permalink", args=[visible[3].pk]))
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=2#comment-{visible[3].pk}"
+    assert f'id="comment-{visible[3].pk}"' in client.get(response["Location"]).text
+
+
+def test_the_poster_still_sees_their_own_held_thread(client, post, guest_data, settings):
+    settings.COMMENTS_POLICY = "comments.policy.HoldAll"
+    response = client.post(reverse("comments:post", args=[post.pk]), guest_data)
+    held = Comment.objects.get()
+    assert held.status == "pending"
+    page = client.get(response["Location"]).text
+    assert _top_level_ids(page) == [held.pk]
+    assert "awaiting moderation" in page
