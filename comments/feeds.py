@@ -4,9 +4,15 @@ from django.urls import reverse
 
 from blog.models import Post
 
+from .formatting import CONTROL_RE
 from .models import Comment
 
 FEED_LENGTH = 30
+
+
+def _xml_text(text):
+    """Text without the control characters XML 1.0 cannot carry (older rows may have them)."""
+    return CONTROL_RE.sub("", text)
 
 
 def _public_comments():
@@ -31,7 +37,7 @@ class LatestCommentsFeed(Feed):
         return _public_comments()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return f"{item.display_name} on “{item.post.title}”"
+        return _xml_text(f"{item.display_name} on “{item.post.title}”")
 
     def item_description(self, item):
         return item.body_html
@@ -43,7 +49,7 @@ class LatestCommentsFeed(Feed):
         return item.created_at
 
     def item_author_name(self, item):
-        return item.display_name
+        return _xml_text(item.display_name)
 
 
 class PostCommentsFeed(LatestCommentsFeed):

@@ -4,6 +4,7 @@ import unicodedata
 from django import forms
 from django.core import signing
 
+from .formatting import CONTROL_RE
 from .models import Comment
 from .posting import parent_problem
 
@@ -80,7 +81,8 @@ class CommentForm(forms.Form):
             self.initial.setdefault("rendered", signing.dumps(time.time(), salt=TIMESTAMP_SALT))
 
     def clean_name(self):
-        name = self.cleaned_data["name"]
+        # Control characters are dropped, as in bodies: XML feeds cannot carry them.
+        name = CONTROL_RE.sub("", self.cleaned_data["name"]).strip()
         if not _visible(name):
             raise forms.ValidationError(self.fields["name"].error_messages["required"])
         return name

@@ -102,3 +102,20 @@ def test_demo_comments_are_threaded_varied_and_idempotent():
 def test_demo_comments_without_posts_explain_what_to_run(capsys):
     call_command("load_demo_comments")
     assert "load_demo" in capsys.readouterr().out
+
+
+def test_a_control_character_in_a_stored_name_does_not_break_the_feeds(client):
+    """XML 1.0 cannot carry control characters; one such name used to make both feeds 500."""
+    post = PostFactory(title="Open post")
+    CommentFactory(post=post, name="Bob\x0bby\x1b", body="Shown in the feed")
+    for url in (reverse("comments:feed"), reverse("comments:post_feed", args=[post.slug])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Bobby on “Open post”" in response.content.decode()
+
+
+def test_control_characters_are_dropped_from_a_posted_name(client, post, post_url, guest_data):
+    response = client.post(post_url, {**guest_data, "name": "Bob\x0bby\x1b\x7f"})
+    assert response.status_code == 302
+    assert Comment.objects.get().name == "Bobby"
+    assert client.get(reverse("comments:feed")).status_code == 200
