@@ -7,6 +7,12 @@ itself ("spaaam") and dots, dashes, underscores or asterisks inserted between le
 ("s.p.a.m", "s-p-a-m"). Words of a phrase may be separated by any run of non-letters.
 Matches are whole words, plurals included: "spam" matches "spams" but not "spammer" or
 "aspam". \\w is Unicode-aware, so phrases in any alphabet work.
+
+Neighbouring letters can accept the same characters ("ll", or "i" and "l", which both take
+"1" and "|"), so on a long run of such characters a backtracking regular expression tries
+every way of sharing the run out between the letters: minutes to hours for one 5,000-character
+comment. Text with such a run is checked by matches_linear() instead, which follows the same
+rules in a single pass.
 """
 
 import re
@@ -29,7 +35,10 @@ LOOKALIKES = {
 # An English plural ending, so "idiot" also holds "idiots" (but not "idiotic").
 PLURAL = r"(?:[e3]?[s5$])?"
 # What may be slipped in between the letters of a word.
+FILLER_CHARS = ".-_*·"
 FILLER = r"[.\-_*·]*"
+# Runs of look-alike characters longer than this are checked by matches_linear().
+RUN_LIMIT = 32
 
 
 def fold(text):
@@ -57,4 +66,93 @@ def compile_phrase(phrase):
 def find(text, phrases):
     """The phrases (in the order given) that occur in text."""
     folded = fold(text)
-    return [p for p in phrases if p.strip() and compile_phrase(p).search(folded)]
+    return [p for p in phrases if p.strip() and _matches(folded, p)]
+
+
+def _matches(folded, phrase):
+    if _long_run(phrase).search(folded):
+        return matches_linear(folded, phrase)
+    return bool(compile_phrase(phrase).search(folded))
+
+
+@lru_cache(maxsize=1024)
+def _long_run(phrase):
+    """Finds a run of characters that several letters of the phrase could share."""
+    chars = set(FILLER_CHARS)
+    for ch in "".join(fold(phrase).split()):
+        chars.update(ch + LOOKALIKES.get(ch, ""))
+    return re.compile(f"[{re.escape(''.join(sorted(chars)))}]{{{RUN_LIMIT + 1},}}")
+
+
+@lru_cache(maxsize=1024)
+def _automaton(phrase):
+    """compile_phrase()'s pattern as a small automaton: (edges, epsilon edges, final state).
+
+    edges[state] lists (test, next state), where test is a set of characters or None for
+    "not a letter or digit" (the pattern's [\\W_]).
+    """
+    edges, epsilon = [[]], [[]]
+
+    def new_state():
+        edges.append([])
+        epsilon.append([])
+        return len(edges) - 1
+
+    state = 0
+    for number, word in enumerate(fold(phrase).split()):
+        if number:
+            separator = new_state()
+            edges[state].append((None, separator))
+            edges[separator].append((None, separator))
+            state = separator
+        for position, ch in enumerate(word):
+            if position:
+                filler = new_state()
+                epsilon[state].append(filler)
+                edges[filler].append((set(FILLER_CHARS), filler))
+                state = filler
+            letter = new_state()
+            chars = set(ch + LOOKALIKES.get(ch, ""))
+            edges[state].append((chars, letter))
+            edges[letter].append((chars, letter))
+            state = letter
+    final, before_s = new_state(), new_state()
+    epsilon[state].append(final)
+    edges[state].append((set("s5$"), final))
+    edges[state].append((set("e3"), before_s))
+    edges[before_s].append((set("s5$"), final))
+    return edges, epsilon, final
+
+
+def matches_linear(folded, phrase):
+    """Whether compile_phrase(phrase) would find a match in folded text, in one pass."""
+    edges, epsilon, final = _automaton(phrase)
+
+    def closure(states):
+        stack, seen = list(states), set(states)
+        while stack:
+            for target in epsilon[stack.pop()]:
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        return seen
+
+    start = closure({0})
+    active = set()
+    for index in range(len(folded) + 1):
+        if index == 0 or not folded[index - 1].isalnum():
+            active |= start
+        if final in active and (index == len(folded) or not folded[index].isalnum()):
+            return True
+        if index == len(folded) or not active:
+            continue
+        ch = folded[index]
+        active = closure(
+            {
+                target
+                for state in active
+                for test, target in edges[state]
+                if (not ch.isalnum() if test is None else ch in test)
+            }
+        )
+    return False

@@ -1,8 +1,12 @@
 """Blocklist matching: whole words, any case, accents, and simple disguises."""
 
-import pytest
+import time
 
-from moderation.blocklist import find
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation.blocklist import compile_phrase, find, fold, matches_linear
 
 
 @pytest.mark.parametrize(
@@ -56,3 +60,43 @@ def test_plurals_of_a_blocked_word_are_found():
 
 def test_several_phrases_are_reported_in_list_order():
     assert find("idiot and moron", ["moron", "idiot", "fool"]) == ["moron", "idiot"]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "found"),
+    [
+        ("k" + "1" * 4990 + "x", "kill", False),  # i and l both accept 1 and |
+        ("k" + "1" * 4990, "kill", True),
+        ("a" * 4990 + "x", "aaaa", False),
+        ("a" * 4990, "aaaa", True),
+        ("p" + "1|" * 2490 + "x", "cheap pills", False),
+        ("cheap p" + "1" * 4980 + "x", "cheap pills", False),
+        ("cheap p" + "1" * 4980 + "s", "cheap pills", True),
+        ("h" + "!" * 4990 + "x", "hi there", False),
+        ("k" + "1.|-" * 1245 + "x", "kill", True),  # a filler ends the word: "k1.|" matches
+    ],
+)
+def test_a_long_run_of_look_alike_characters_is_checked_quickly(text, phrase, found):
+    """Regular-expression backtracking made these take minutes to hours (a comment is 5,000)."""
+    started = time.monotonic()
+    assert find(text, [phrase]) == ([phrase] if found else [])
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["k1ll", "ki11", "k!|l", "kiiill", "k.i.l.l", "k1.1|1", "kills", "k11l5", "kill$x", "kil|"],
+)
+def test_long_run_checking_agrees_with_the_short_text_rules(text):
+    """The linear matcher used for long runs finds exactly what the regular expression finds."""
+    for phrase in ("kill", "ill", "cheap pills", "hi there"):
+        for sample in (text, f"a {text} b", f"{text}-x", f"x{text}", "cheap pills" + text):
+            expected = bool(compile_phrase(phrase).search(fold(sample)))
+            assert matches_linear(fold(sample), phrase) == expected, (sample, phrase)
+
+
+@given(st.text(alphabet="kilse31!|$.- _xpa", max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_the_linear_matcher_agrees_with_the_regular_expression(text):
+    for phrase in ("kill", "ill", "kiss", "pills", "a kiss", "sell"):
+        assert matches_linear(text, phrase) == bool(compile_phrase(phrase).search(text))
