@@ -67,7 +67,8 @@ class ModerationPolicy(ApproveAll):
             return False
         days = ModerationSettings.load().close_after_days
         if days and post.published_at:
-            return timezone.now() < post.published_at + timedelta(days=days)
+            # Compared in whole days: adding a huge number of days to a date overflows.
+            return (timezone.now() - post.published_at).days < days
         return True
 
     def assess(self, submission):

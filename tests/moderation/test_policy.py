@@ -244,6 +244,18 @@ def test_comments_close_after_the_configured_number_of_days():
     assert policy.comments_open(fresh)
 
 
+@pytest.mark.parametrize("days", [3_000_000, 2_147_483_647])
+def test_a_very_large_closing_delay_keeps_discussions_open_instead_of_failing(client, days):
+    """The admin accepts any positive number; past year 9999 the date sum used to overflow,
+    and every post page answered 500."""
+    post = PostFactory(published_at=timezone.now() - timedelta(days=40))
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"close_after_days": days})
+    assert ModerationPolicy().comments_open(post)
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert "Leave a comment" in response.text
+
+
 def test_a_post_closed_by_hand_stays_closed():
     post = PostFactory(comments_enabled=False)
     assert not ModerationPolicy().comments_open(post)
