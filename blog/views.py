@@ -64,7 +64,11 @@ class AuthorView(PublishedPostsMixin, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
+        username = self.kwargs["username"]
+        if "\x00" in username:
+            # No username holds one, and PostgreSQL refuses NUL in a query (a 500).
+            raise Http404("No such author.")
+        self.author = get_object_or_404(get_user_model(), username=username)
         return super().get_queryset().filter(author=self.author)
 
     def get_context_data(self, **kwargs):

@@ -272,6 +272,12 @@ def test_a_user_without_public_posts_has_no_author_page(client):
     assert client.get(reverse("blog:author", args=["backroom"])).status_code == 404
 
 
+def test_an_author_address_with_a_null_character_is_a_404(client):
+    """PostgreSQL refuses NUL in text, so the look-up itself used to fail with a 500."""
+    PostFactory(author=UserFactory(username="mrossi"))
+    assert client.get("/author/mrossi%00/").status_code == 404
+
+
 def test_year_and_month_archives_list_that_period_only(client):
     now = timezone.now()
     this_month = PostFactory(title="Recent", published_at=now - timedelta(minutes=5))
