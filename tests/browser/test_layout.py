@@ -1,0 +1,27 @@
+"""Very long words (compound nouns, pasted addresses) wrap instead of widening the page."""
+
+import pytest
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+
+# How far the page can be scrolled sideways, in CSS pixels (0 when nothing sticks out).
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.fixture
+def long_headlines(db):
+    from tests.factories import PostFactory
+
+    older = PostFactory(title=f"The {LONG_WORD} question", slug="older")
+    newest = PostFactory(title=f"{LONG_WORD} and more", slug="newest")
+    return newest, older
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+@pytest.mark.parametrize("path", ["/", "/posts/older/"])
+def test_a_headline_with_a_very_long_word_does_not_widen_the_page(
+    new_context, long_headlines, viewport, path
+):
+    page = new_context(viewport=viewport).new_page()
+    page.goto(path)
+    assert page.evaluate(OVERFLOW) == 0
