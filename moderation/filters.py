@@ -2,7 +2,7 @@
 held, reader reports and first-time commenters."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from comments.models import Comment
 
@@ -83,12 +83,17 @@ class ReasonFilter(admin.SimpleListFilter):
 
     title = "why held"
     parameter_name = "why"
+    # (label, the phrases moderation.policy writes for that rule)
     RULES = {
-        "blocklist": ("Blocklist phrase", "blocklist phrase"),
-        "links": ("Too many links", " links (more than"),
-        "offensive": ("Offensive-language score", "offensive-language score"),
-        "first": ("First comment", "first comment from this author"),
-        "bot": ("Bot signals", "Spam: "),
+        "blocklist": ("Blocklist phrase", ["blocklist phrase"]),
+        "links": ("Too many links", [" links (more than"]),
+        "offensive": ("Offensive-language score", ["offensive-language score"]),
+        "first": ("First comment", ["first comment from this author"]),
+        # Not just "Spam: ": a blocklist entry can mark spam too ("Spam: blocklist phrase").
+        "bot": (
+            "Bot signals",
+            ["Spam: the hidden honeypot", "Spam: the form's time stamp", "Spam: posted "],
+        ),
     }
 
     def lookups(self, request, model_admin):
@@ -96,5 +101,8 @@ class ReasonFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in self.RULES:
-            return queryset.filter(moderation_reason__contains=self.RULES[self.value()][1])
+            condition = Q()
+            for phrase in self.RULES[self.value()][1]:
+                condition |= Q(moderation_reason__contains=phrase)
+            return queryset.filter(condition)
         return queryset

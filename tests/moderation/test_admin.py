@@ -401,6 +401,27 @@ def test_the_queue_can_be_filtered_by_the_rule_that_held_a_comment(moderator_cli
     assert "Held:" in BeautifulSoup(response.content, "html.parser").select_one(".field-why").text
 
 
+def test_the_bot_signals_filter_leaves_out_spam_held_by_the_blocklist(moderator_client):
+    """Both reasons start with "Spam: "; only the honeypot, time stamp and speed are bots."""
+    now = timezone.now()
+    for minutes, body, reason in [
+        (4, "honeypot", "Spam: the hidden honeypot field was filled in."),
+        (3, "stamp", "Spam: the form's time stamp was missing or forged."),
+        (2, "fast", "Spam: posted 0.4 s after the form was shown (minimum 3 s)."),
+        (1, "phrase", "Spam: blocklist phrase “casino”."),
+    ]:
+        CommentFactory(
+            body=body,
+            status=Status.SPAM,
+            created_at=now - timedelta(minutes=minutes),
+            moderation_reason=reason,
+        )
+    response = moderator_client.get(CHANGELIST, {"why": "bot", "status": "spam"})
+    assert sorted(row_texts(response)) == ["fast", "honeypot", "stamp"]
+    response = moderator_client.get(CHANGELIST, {"why": "blocklist", "status": "spam"})
+    assert row_texts(response) == ["phrase"]
+
+
 @pytest.mark.parametrize(
     "params",
     [
