@@ -25,3 +25,15 @@ def test_a_headline_with_a_very_long_word_does_not_widen_the_page(
     page = new_context(viewport=viewport).new_page()
     page.goto(path)
     assert page.evaluate(OVERFLOW) == 0
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_the_report_page_wraps_a_very_long_name_and_headline(
+    new_context, long_headlines, add_comment, viewport
+):
+    newest, _ = long_headlines
+    comment = add_comment(post=newest, name="N" * 80, body="A comment to report.")
+    page = new_context(viewport=viewport).new_page()
+    page.goto(f"/moderation/comments/{comment.pk}/report/")
+    assert page.get_by_role("heading", level=1, name="Report a comment").is_visible()
+    assert page.evaluate(OVERFLOW) == 0
