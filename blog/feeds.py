@@ -1,5 +1,7 @@
 """RSS and Atom feeds of the latest public posts, site-wide and per category."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,6 +11,13 @@ from .models import Category, Post
 from .site import site_context
 
 FEED_LENGTH = 20
+# XML 1.0 cannot carry these; text pasted from a word processor can hold them (Word's manual
+# line break is \x0b), and Django refuses to write them (a 500 for the whole feed).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text):
+    return CONTROL_RE.sub("", text)
 
 
 class LatestRssFeed(Feed):
@@ -26,10 +35,10 @@ class LatestRssFeed(Feed):
         return Post.objects.published().for_listing().prefetch_related("tags")[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.standfirst or item.body_html
+        return xml_text(item.standfirst or item.body_html)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -38,10 +47,11 @@ class LatestRssFeed(Feed):
         return item.updated_at if item.was_updated else item.published_at
 
     def item_author_name(self, item):
-        return item.author.get_full_name() or item.author.get_username()
+        return xml_text(item.author.get_full_name() or item.author.get_username())
 
     def item_categories(self, item):
-        return [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
+        names = [c.name for c in item.categories.all()] + [t.name for t in item.tags.all()]
+        return [xml_text(name) for name in names]
 
 
 class LatestAtomFeed(LatestRssFeed):

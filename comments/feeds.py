@@ -59,10 +59,10 @@ class PostCommentsFeed(LatestCommentsFeed):
         return get_object_or_404(Post.objects.published(), slug=slug)
 
     def title(self, obj):
-        return f"Comments on “{obj.title}”"
+        return _xml_text(f"Comments on “{obj.title}”")
 
     def description(self, obj):
-        return f"The newest comments on “{obj.title}”."
+        return _xml_text(f"The newest comments on “{obj.title}”.")
 
     def link(self, obj):
         return obj.get_absolute_url()

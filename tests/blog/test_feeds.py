@@ -95,3 +95,19 @@ def test_sitemap_lastmod_of_a_post_is_never_before_it_went_public(client):
             break
     else:
         pytest.fail("post missing from the sitemap")
+
+
+@pytest.mark.parametrize("field", ["title", "standfirst", "body"])
+@pytest.mark.parametrize("feed", ["blog:rss", "blog:atom", "comments:feed"])
+def test_text_pasted_with_control_characters_does_not_break_the_feeds(client, field, feed):
+    """Word's manual line break is a vertical tab (\\x0b): XML 1.0 cannot carry it, and one
+    such post used to make the feeds answer 500."""
+    from tests.factories import CommentFactory
+
+    text = {"title": "Budget talks", "standfirst": "Talks resume.", "body": "Text."}
+    text[field] = text[field].replace(" ", "\x0b") + "\x0b\x1f"
+    post = PostFactory(standfirst=text["standfirst"], body=text["body"], title=text["title"])
+    CommentFactory(post=post)
+    response = client.get(reverse(feed))
+    assert response.status_code == 200
+    ET.fromstring(response.content)

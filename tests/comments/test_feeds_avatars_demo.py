@@ -114,6 +114,14 @@ def test_a_control_character_in_a_stored_name_does_not_break_the_feeds(client):
         assert "Bobby on “Open post”" in response.content.decode()
 
 
+def test_a_post_title_pasted_with_a_control_character_does_not_break_its_comment_feed(client):
+    post = PostFactory(title="Budget\x0btalks")
+    CommentFactory(post=post, body="Shown in the feed")
+    response = client.get(reverse("comments:post_feed", args=[post.slug]))
+    assert response.status_code == 200
+    assert "Comments on “Budgettalks”" in response.content.decode()
+
+
 def test_control_characters_are_dropped_from_a_posted_name(client, post, post_url, guest_data):
     response = client.post(post_url, {**guest_data, "name": "Bob\x0bby\x1b\x7f"})
     assert response.status_code == 302
