@@ -26,3 +26,9 @@ def test_load_moderation_queue_posts_mixed_comments_through_the_policy():
 def test_load_moderation_queue_needs_a_published_post():
     with pytest.raises(CommandError, match="load_demo"):
         call_command("load_moderation_queue", "--count", "1")
+
+
+@pytest.mark.django_db
+def test_purge_spam_with_an_absurd_age_says_so_instead_of_crashing():
+    with pytest.raises(CommandError, match="--days"):
+        call_command("purge_spam", days=99_999_999)

@@ -23,7 +23,10 @@ class Command(BaseCommand):
     def handle(self, *args, days, dry_run, **options):
         if days < 1:
             raise CommandError("--days must be at least 1.")
-        cutoff = timezone.now() - timedelta(days=days)
+        try:
+            cutoff = timezone.now() - timedelta(days=days)
+        except OverflowError:
+            raise CommandError("--days is too large: no date is that far back.") from None
         if dry_run:
             n = Comment.objects.filter(status=Comment.Status.SPAM, created_at__lt=cutoff).count()
             self.stdout.write(f"{n} spam comments older than {days} days (dry run).")
