@@ -3,6 +3,7 @@ held, reader reports and first-time commenters."""
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 
 from comments.models import Comment
 
@@ -69,12 +70,16 @@ class FirstTimeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         # NOT IN over one list of addresses: the database hashes it once instead of running a
-        # correlated subquery per row.
-        known = Comment.objects.filter(status=Status.APPROVED).exclude(email="").values("email")
+        # correlated subquery per row. Compared in upper case, as the policy does (iexact).
+        known = (
+            Comment.objects.filter(status=Status.APPROVED)
+            .exclude(email="")
+            .values(known_email=Upper("email"))
+        )
         if self.value() == "yes":
-            return queryset.exclude(email__in=known)
+            return queryset.alias(upper_email=Upper("email")).exclude(upper_email__in=known)
         if self.value() == "no":
-            return queryset.filter(email__in=known)
+            return queryset.alias(upper_email=Upper("email")).filter(upper_email__in=known)
         return queryset
 
 

@@ -401,6 +401,17 @@ def test_the_queue_can_be_filtered_by_the_rule_that_held_a_comment(moderator_cli
     assert "Held:" in BeautifulSoup(response.content, "html.parser").select_one(".field-why").text
 
 
+def test_the_first_time_filter_knows_a_commenter_whatever_the_case_of_their_email(
+    moderator_client,
+):
+    """The policy recognises Ana@Example.com as ana@example.com; the filter must agree."""
+    CommentFactory(body="earlier", email="ana@example.com")
+    CommentFactory(body="held for links", email="Ana@Example.COM", status=Status.PENDING)
+    CommentFactory(body="newcomer", email="new@example.com", status=Status.PENDING)
+    assert row_texts(moderator_client.get(CHANGELIST, {"first_time": "yes"})) == ["newcomer"]
+    assert row_texts(moderator_client.get(CHANGELIST, {"first_time": "no"})) == ["held for links"]
+
+
 def test_the_bot_signals_filter_leaves_out_spam_held_by_the_blocklist(moderator_client):
     """Both reasons start with "Spam: "; only the honeypot, time stamp and speed are bots."""
     now = timezone.now()
