@@ -67,7 +67,8 @@ def post_comment(
     A signed-in user's name and e-mail come from the account.
     """
     if user is not None and user.is_authenticated:
-        name = user.get_full_name() or user.get_username()
+        # An account's full name can be longer than a comment's name field holds.
+        name = (user.get_full_name() or user.get_username())[: Comment.name.field.max_length]
         email = user.email
     else:
         user = None

@@ -83,6 +83,18 @@ def test_a_signed_in_user_posts_as_themselves_without_name_or_email_fields(clien
     assert (comment.user, comment.name, comment.email) == (user, "Hanna Berg", "h@example.com")
 
 
+def test_a_signed_in_user_with_a_very_long_full_name_can_still_comment(client, post, post_url):
+    """Account names may be 150 + 150 characters; a comment's name holds 80 (PostgreSQL
+    refused the longer value with a 500)."""
+    user = UserFactory(first_name="A" * 60, last_name="B" * 60, email="long@example.com")
+    client.force_login(user)
+    response = client.post(post_url, {"body": "Signed in with a long name."})
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.name == ("A" * 60 + " " + "B" * 60)[:80]
+    assert comment.user == user
+
+
 def test_the_posts_author_is_marked_author(client, post, post_url):
     client.force_login(post.author)
     client.post(post_url, {"body": "Thanks for reading."})
