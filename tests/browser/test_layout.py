@@ -37,3 +37,16 @@ def test_the_report_page_wraps_a_very_long_name_and_headline(
     page.goto(f"/moderation/comments/{comment.pk}/report/")
     assert page.get_by_role("heading", level=1, name="Report a comment").is_visible()
     assert page.evaluate(OVERFLOW) == 0
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+def test_a_very_long_commenter_name_wraps_in_the_discussion(
+    new_context, long_headlines, add_comment, viewport
+):
+    newest, _ = long_headlines
+    root = add_comment(post=newest, name="N" * 80, body="A comment.")
+    add_comment(parent=root, name=LONG_WORD, body="A reply.")
+    page = new_context(viewport=viewport).new_page()
+    page.goto(newest.get_absolute_url())
+    assert page.locator(f"#comment-{root.pk}").is_visible()
+    assert page.evaluate(OVERFLOW) == 0
