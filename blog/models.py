@@ -21,6 +21,10 @@ class PostQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("author").prefetch_related("categories")
 
+    def for_page(self):
+        """What the post page shows besides the post: its author, categories and tags."""
+        return self.select_related("author").prefetch_related("categories", "tags")
+
     def publish(self, now=None):
         """Make the selected posts public now; returns how many were not public before.
 

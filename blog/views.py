@@ -90,9 +90,7 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        return (
-            Post.objects.published().select_related("author").prefetch_related("categories", "tags")
-        )
+        return Post.objects.published().for_page()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**post_context(self.object), **kwargs)
@@ -102,9 +100,7 @@ def post_preview(request, pk):
     """Any post, draft or scheduled, as it will look; for staff only, a 404 for others."""
     if not request.user.is_staff:
         raise Http404("No such page.")
-    post = get_object_or_404(
-        Post.objects.select_related("author").prefetch_related("categories", "tags"), pk=pk
-    )
+    post = get_object_or_404(Post.objects.for_page(), pk=pk)
     context = {"post": post, "preview": True, **post_context(post)}
     return render(request, "blog/post_detail.html", context)
 

@@ -16,12 +16,7 @@ def _xml_text(text):
 
 
 def _public_comments():
-    return (
-        Comment.objects.public()
-        .filter(post__in=Post.objects.published())
-        .select_related("post")
-        .order_by("-created_at", "-pk")
-    )
+    return Comment.objects.published().select_related("post").order_by("-created_at", "-pk")
 
 
 class LatestCommentsFeed(Feed):

@@ -5,8 +5,8 @@ from django import forms
 from django.core import signing
 
 from .formatting import CONTROL_RE
-from .models import Comment
-from .posting import parent_problem
+from .policy import Submission
+from .posting import draft_comment
 
 BODY_MAX_LENGTH = 5000
 TIMESTAMP_SALT = "comments.form-rendered"
@@ -65,7 +65,6 @@ class CommentForm(forms.Form):
     def __init__(self, *args, post, user=None, **kwargs):
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
-        self.parent_comment = None
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["name"].error_messages["max_length"] = (
@@ -93,16 +92,29 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(self.fields["body"].error_messages["required"])
         return body
 
-    def clean_parent(self):
-        parent_id = self.cleaned_data.get("parent")
-        if parent_id is None:
-            return None
-        parent = Comment.objects.filter(pk=parent_id).first()
-        problem = parent_problem(parent, self.post)
-        if problem:
-            raise forms.ValidationError(problem)
-        self.parent_comment = parent
-        return parent_id
+    def submission(self, *, ip_address, user_agent):
+        """What the moderation policy is asked about, from a valid form.
+
+        The parent is only a pk here: comments.posting loads and checks it under the lock.
+        """
+        data = self.cleaned_data
+        comment = draft_comment(
+            post=self.post,
+            parent=data.get("parent"),
+            user=self.user,
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            url=data.get("url", ""),
+            body=data["body"],
+            ip_address=ip_address,
+            user_agent=user_agent,
+        )
+        return Submission(
+            comment=comment,
+            honeypot=data.get("homepage", ""),
+            elapsed=self.elapsed(),
+            from_form=True,
+        )
 
     def elapsed(self):
         """Seconds since the form was drawn, or None when the stamp is missing or forged."""

@@ -12,19 +12,56 @@ from .formatting import render_comment_body
 
 
 class CommentQuerySet(models.QuerySet):
+    """Who may read which comment, defined here once, and the tree's named look-ups.
+
+    Everything outside this module that needs "public", "public under a published post" or
+    "what this viewer may see" asks these methods (or Comment.visible_to_viewer for rows
+    already fetched), so the rule cannot drift between views, feeds, admin and the policy.
+    Every django-mptt look-up that other apps need is a method here too (docs/tree.md).
+    """
+
     def public(self):
-        """Comments anyone may read. The one definition of comment visibility."""
+        """Comments anyone may read, wherever they are shown."""
         return self.filter(status=Comment.Status.APPROVED)
+
+    def published(self):
+        """Public comments under published posts: what permalinks, feeds and reports show."""
+        return self.public().filter(post__in=Post.objects.published())
+
+    def visible_to(self, pending_ids=()):
+        """Public comments plus the viewer's own held ones (ids remembered in their session)."""
+        return self.filter(Comment.visible_q(pending_ids))
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def held_for(self, *codes):
+        """Comments the policy held or flagged for any of these reason codes."""
+        condition = models.Q(pk__in=[])
+        for code in codes:
+            condition |= models.Q(moderation_codes__contains=f" {code} ")
+        return self.filter(condition)
+
+    def in_thread_order(self):
+        """Each reply right after its parent, threads one after the other."""
+        return self.order_by(*Comment.THREAD_ORDER)
+
+    def ancestors_of(self, comment):
+        """The comments above `comment` in its thread, top-level first."""
+        return self.filter(
+            tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght
+        ).in_thread_order()
+
+    def deepest_first(self):
+        """Replies before the comments they answer (for deleting one at a time)."""
+        return self.order_by("-level", "pk")
 
 
 class Comment(MPTTModel):
     """One comment. Each top-level comment roots its own nested-set tree (tree_id).
 
     `parent` is the source of truth; lft/rght/level/tree_id are django-mptt's index of it.
-    Every write that touches the tree goes through comments.posting (see ../shared/TREE.md).
+    Every write that touches the tree goes through comments.posting (see docs/tree.md).
     """
 
     class Status(models.TextChoices):
@@ -57,16 +94,24 @@ class Comment(MPTTModel):
     url = models.URLField(max_length=300, blank=True, help_text="Commenter's website, optional.")
     body = models.TextField()
     body_html = models.TextField(editable=False, blank=True)
-    # The comment as the page shows it, drawn once (comments/rendering.py); redrawn at read
-    # time whenever html_version differs from the current template and settings.
+    # The comment as the page shows it, drawn by comments/drawing.py and stored by
+    # comments/posting.py; drawn again at read time whenever html_version differs from the
+    # current template and settings.
     html = models.TextField(editable=False, blank=True)
     html_version = models.CharField(max_length=16, editable=False, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    moderation_reason = models.TextField(
-        blank=True, help_text="Why the moderation policy held or flagged this comment."
+    # Why the policy decided what it did: [{"code": ..., "text": ...}], in the order the
+    # rules ran. The text is for moderators; the codes (copied into moderation_codes on save,
+    # space-delimited) are what the queue filters on, so rewording a text breaks nothing.
+    moderation_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Why the moderation policy held or flagged this comment.",
     )
+    moderation_codes = models.CharField(max_length=200, blank=True, editable=False)
     # A default rather than auto_now_add so imports and demo data can keep original dates.
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -75,11 +120,14 @@ class Comment(MPTTModel):
 
     objects = CommentQuerySet.as_manager()
 
+    # The order in which a thread reads top to bottom (django-mptt's pre-order).
+    THREAD_ORDER = ("tree_id", "lft")
+
     class MPTTMeta:
         order_insertion_by = []
 
     class Meta:
-        ordering = ["tree_id", "lft"]
+        ordering = ["tree_id", "lft"]  # THREAD_ORDER
         # Declared explicitly: django-mptt's own (tree_id, lft) index only reaches migrations
         # when the model declares Meta.indexes (django-mptt issue #682).
         indexes = [
@@ -101,14 +149,10 @@ class Comment(MPTTModel):
         return f"Comment #{self.pk} by {self.display_name}"
 
     def save(self, *args, **kwargs):
+        # Only cheap fields derived from this row. The stored page fragment (html) depends on
+        # other rows and templates: comments.posting writes it after every insert or edit.
         self.body_html = render_comment_body(self.body)
-        if self.pk is not None and not self._state.adding:
-            # An edit: redraw the stored HTML. A new comment has no pk yet, so
-            # comments.posting stores its HTML right after the insert.
-            from .rendering import fragment_version, render_fragment
-
-            self.html = render_fragment(self)
-            self.html_version = fragment_version()
+        self.moderation_codes = reason_codes(self.moderation_reasons)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -122,4 +166,32 @@ class Comment(MPTTModel):
 
     @property
     def is_public(self):
-        return self.status == self.Status.APPROVED
+        return self.public_status(self.status)
+
+    @classmethod
+    def public_status(cls, status):
+        """public() for a status already fetched."""
+        return status == cls.Status.APPROVED
+
+    @property
+    def reason_texts(self):
+        return [reason["text"] for reason in self.moderation_reasons]
+
+    @classmethod
+    def visible_q(cls, pending_ids=()):
+        """The filter behind visible_to(), for querysets that combine it with others."""
+        visible = models.Q(status=cls.Status.APPROVED)
+        if pending_ids:
+            visible |= models.Q(status=cls.Status.PENDING, pk__in=list(pending_ids))
+        return visible
+
+    @classmethod
+    def visible_to_viewer(cls, pk, status, pending_ids):
+        """visible_to() for a row already fetched: public, or the viewer's own held comment."""
+        return cls.public_status(status) or (status == cls.Status.PENDING and pk in pending_ids)
+
+
+def reason_codes(reasons):
+    """The space-delimited codes of a list of reasons, as stored for the queue's filter."""
+    codes = [reason["code"] for reason in reasons]
+    return f" {' '.join(codes)} " if codes else ""

@@ -1,14 +1,18 @@
 """The moderation policy seam.
 
 comments.posting asks the policy named by settings.COMMENTS_POLICY what to do with each new
-comment. The policy answers with a Verdict: the status to store, the reasons (shown to
-moderators), or a refusal (the comment is not stored and the poster sees the message).
+comment. The edge that receives the comment (the posting view, a management command, a test)
+builds one Submission: the unsaved comment with its sender's IP address and user agent, plus
+the form's signals. The policy answers with a Verdict: the status to store and the reasons
+(each a stable code plus a sentence for moderators), or a refusal (the comment is not stored
+and the poster sees the message). No request object crosses this seam.
 
 The full rule set lives in the moderation app (moderation.policy.ModerationPolicy); the two
 policies here are simple, real choices: publish everything, or hold everything for review.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -20,20 +24,36 @@ class Refusal:
     status_code: int = 400  # 429 for flood limits, 403 for bans
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why the policy decided what it did: `code` is stable (the queue filters on it), `text`
+    is what moderators read and may be reworded freely."""
+
+    code: str
+    text: str
+
+    def as_dict(self):
+        return {"code": self.code, "text": self.text}
+
+
 @dataclass
 class Submission:
-    """What the policy sees: the unsaved comment plus signals from the form."""
+    """What the policy sees, built once where the comment comes in."""
 
-    comment: object  # comments.models.Comment, not yet saved; post/parent/user/ip set
+    # comments.models.Comment, not yet saved: post, parent_id, user, name, e-mail, body,
+    # ip_address and user_agent are set.
+    comment: object
     honeypot: str = ""  # the hidden field bots fill in
-    elapsed: float | None = None  # seconds between rendering the form and posting it
-    request: object = None  # the HttpRequest, when there is one
+    elapsed: float | None = None  # seconds between drawing the form and posting it
+    # True when it came through the site's comment form, which always carries a signed time
+    # stamp: a missing one means the form was not ours.
+    from_form: bool = False
 
 
 @dataclass
 class Verdict:
     status: str
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     refusal: Refusal | None = None
 
 
@@ -48,8 +68,16 @@ class ApproveAll:
 
 class HoldAll(ApproveAll):
     def assess(self, submission):
-        return Verdict(status="pending", reasons=["Every comment is reviewed before it appears."])
+        reason = Reason("review_all", "Every comment is reviewed before it appears.")
+        return Verdict(status="pending", reasons=[reason])
 
 
 def get_policy():
-    return import_string(settings.COMMENTS_POLICY)()
+    """The configured policy. Policies keep no per-request state, so one instance per
+    setting value serves every request of the process."""
+    return _policy(settings.COMMENTS_POLICY)
+
+
+@cache
+def _policy(path):
+    return import_string(path)()

@@ -1,4 +1,4 @@
-"""Every write that touches the comment tree, in one place (../shared/TREE.md, rules 1-2 and 8).
+"""Every write that touches the comment tree, in one place (docs/tree.md, rules 1-2 and 8).
 
 A tree write is: transaction.atomic(), take the lock, then (re)load the parent, then save.
 
@@ -9,19 +9,25 @@ A tree write is: transaction.atomic(), take the lock, then (re)load the parent, 
   so it also takes one global advisory lock for the rest of the transaction.
 
 Status changes (moderation) are plain QuerySet.update() calls that never touch tree columns.
-Post.comment_count (approved comments only) is kept right by every function here.
+Post.comment_count (public comments only) is kept right by every function here.
+
+The stored page fragment of a comment (Comment.html, drawn by comments.drawing) is written
+here and nowhere else: after the insert of a new comment (store_fragment), after a change of
+its text (change_text) and when a template or setting change made fragments stale
+(redraw_stale).
 """
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from blog.models import Post
 
+from . import drawing
 from .models import Comment
-from .policy import Refusal, Submission, get_policy
-from .rendering import store_fragment
+from .policy import Refusal, get_policy
 
 # Any constant works; it only has to be the same for every process that allocates tree ids.
 NEW_TREE_LOCK_KEY = 0x7C0_3E47
@@ -41,29 +47,17 @@ def parent_problem(parent, post):
         return "The comment you are replying to does not exist on this post."
     if parent.status in (Comment.Status.REMOVED, Comment.Status.SPAM):
         return "The comment you are replying to was removed, so it cannot take replies."
-    if parent.status != Comment.Status.APPROVED:
+    if not parent.is_public:
         return "The comment you are replying to is awaiting moderation and cannot take replies yet."
     return None
 
 
-def post_comment(
-    *,
-    post,
-    body,
-    parent=None,
-    user=None,
-    name="",
-    email="",
-    url="",
-    ip_address=None,
-    user_agent="",
-    honeypot="",
-    elapsed=None,
-    request=None,
+def draft_comment(
+    *, post, body, parent=None, user=None, name="", email="", url="", ip_address=None, user_agent=""
 ):
-    """Ask the moderation policy about a new comment and store it. Returns the saved Comment.
+    """An unsaved comment as the policy sees it. `parent` is a comment or its pk; it is
+    loaded and checked only under the tree lock, when the comment is stored.
 
-    Raises CommentRefused when the policy refuses it or the parent can no longer take replies.
     A signed-in user's name and e-mail come from the account.
     """
     if user is not None and user.is_authenticated:
@@ -72,28 +66,33 @@ def post_comment(
         email = user.email
     else:
         user = None
-    comment = Comment(
+    return Comment(
         post=post,
-        parent=parent,
+        parent_id=getattr(parent, "pk", parent),
         user=user,
         name=name,
         email=email,
         url=url,
         body=body,
         ip_address=ip_address,
-        user_agent=(user_agent or "")[:300],
+        user_agent=(user_agent or "")[: Comment.user_agent.field.max_length],
     )
-    if parent is not None and (problem := parent_problem(parent, post)):
-        raise CommentRefused(Refusal(problem))
+
+
+def post_comment(submission, *, policy=None):
+    """Ask the moderation policy about a new comment and store it. Returns the saved Comment.
+
+    `submission` is a comments.policy.Submission around a draft_comment(). Raises
+    CommentRefused when the policy refuses it or the parent cannot take replies.
+    """
+    comment = submission.comment
     # Asked before the lock is taken: a policy may run queries (flood limits) and the lock
     # should be held only for the insert itself.
-    verdict = get_policy().assess(
-        Submission(comment=comment, honeypot=honeypot, elapsed=elapsed, request=request)
-    )
+    verdict = (policy or get_policy()).assess(submission)
     if verdict.refusal is not None:
         raise CommentRefused(verdict.refusal)
     comment.status = verdict.status
-    comment.moderation_reason = "; ".join(verdict.reasons)
+    comment.moderation_reasons = [reason.as_dict() for reason in verdict.reasons]
     return save_new_comment(comment, check_parent=True)
 
 
@@ -120,10 +119,62 @@ def save_new_comment(comment, *, check_parent=True):
                 parent = Comment.objects.get(pk=parent.parent_id)
             comment.parent = parent
         comment.save()
-        store_fragment(comment)
-        if comment.status == Comment.Status.APPROVED:
+        # The comments named in the "in reply to" cues are loaded already.
+        named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
+        names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
+        store_fragment(comment, names=names)
+        if comment.is_public:
             Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
     return comment
+
+
+def store_fragment(comment, *, names=None):
+    """Draw a saved comment and store its HTML with one UPDATE.
+
+    `names` maps the pks of public comments it answers to their names when the caller has
+    them; otherwise they are looked up.
+    """
+    comment.html, comment.html_version = drawing.fragment(comment, names=names)
+    Comment.objects.filter(pk=comment.pk).update(
+        html=comment.html, html_version=comment.html_version
+    )
+
+
+def change_text(comment, body, *, edited_at=None):
+    """Give a stored comment new text (an edit, a moderator's redaction) and redraw it.
+
+    Only the text columns and the stored HTML are written: no tree columns, no tree lock.
+    """
+    comment.body = body
+    comment.edited_at = edited_at or timezone.now()
+    with transaction.atomic():
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        store_fragment(comment)
+    return comment
+
+
+def redraw_stale(queryset=None):
+    """Store fresh HTML for every comment whose stored HTML is missing or out of date.
+
+    Pages stay right without this (stale comments are drawn at read time); running it after a
+    template or settings change, or after a bulk import, brings pages back to full speed.
+    Works post by post with bulk updates. Returns the number of comments redrawn.
+    """
+    version = drawing.fragment_version()
+    queryset = Comment.objects.all() if queryset is None else queryset
+    stale = queryset.exclude(html_version=version)
+    post_ids = set(stale.values_list("post_id", flat=True).distinct())
+    count = 0
+    for post in Post.objects.filter(pk__in=post_ids).only("pk", "author_id"):
+        rows = list(stale.filter(post=post).values(*drawing.FULL_FIELDS))
+        drawn = drawing.draw_rows_as_stored(rows, post_author_id=post.author_id)
+        Comment.objects.bulk_update(
+            [Comment(pk=pk, html=html, html_version=version) for pk, html in drawn.items()],
+            ["html", "html_version"],
+            batch_size=500,
+        )
+        count += len(drawn)
+    return count
 
 
 def delete_comment(comment):
@@ -168,7 +219,8 @@ def change_status(comments, new_status):
 
 def _recount(post_ids):
     approved = (
-        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED)
+        Comment.objects.public()
+        .filter(post=OuterRef("pk"))
         .order_by()
         .values("post")
         .annotate(n=Count("pk"))

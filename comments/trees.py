@@ -1,4 +1,4 @@
-"""The nested-set invariant checker (../shared/TREE.md, rule 11).
+"""The nested-set invariant checker (docs/tree.md, rule 11).
 
 Used by `manage.py check_comment_trees` and by the tests after golden, concurrent and
 many-insert runs. It streams the whole table once in (tree_id, lft) order.

@@ -1,45 +1,36 @@
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import resolve
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
+from blog.views import post_context
 
 from .avatars import avatar_png
 from .client_ip import client_ip
 from .forms import CommentForm
 from .models import Comment
+from .pages import comment_url
 from .policy import get_policy
 from .posting import CommentRefused, post_comment
-from .rendering import comment_url, remember_pending
+from .viewer import remember_pending
 
 
 @require_POST
 def new_comment(request, post_id):
     """Validate, store, redirect to the new comment (Post/Redirect/Get)."""
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    post = get_object_or_404(Post.objects.published().select_related("author"), pk=post_id)
     form = CommentForm(request.POST, post=post, user=request.user)
-    if not get_policy().comments_open(post):
+    policy = get_policy()
+    if not policy.comments_open(post):
         return _post_page_with_form(request, post, form, status=403)
     if not form.is_valid():
         return _post_page_with_form(request, post, form, status=400)
-    data = form.cleaned_data
+    submission = form.submission(
+        ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+    )
     try:
-        comment = post_comment(
-            post=post,
-            parent=form.parent_comment,
-            user=request.user,
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            url=data.get("url", ""),
-            body=data["body"],
-            ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            honeypot=data.get("homepage", ""),
-            elapsed=form.elapsed(),
-            request=request,
-        )
+        comment = post_comment(submission, policy=policy)
     except CommentRefused as refused:
         form.add_error(None, refused.refusal.message)
         return _post_page_with_form(request, post, form, status=refused.refusal.status_code)
@@ -49,28 +40,15 @@ def new_comment(request, post_id):
 
 
 def _post_page_with_form(request, post, form, *, status):
-    """The post page itself, drawn by the blog's own view, with this bound form in it.
-
-    The comment section (comments/templatetags/comments.py) picks the form up from the
-    request, so the errors appear next to the fields and the typed text is kept.
-    """
-    request.comment_form = form
-    request.method = "GET"
-    match = resolve(post.get_absolute_url())
-    response = match.func(request, *match.args, **match.kwargs)
-    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-        response.render()
-    response.status_code = status
-    return response
+    """The post page with this bound form in its comment section, so the errors appear next
+    to the fields and the typed text is kept (comments/templatetags/comments.py)."""
+    context = {"post": post, "comment_form": form, **post_context(post)}
+    return render(request, "blog/post_detail.html", context, status=status)
 
 
 def permalink(request, pk):
     """Redirect to the page of the discussion that shows this (public) comment."""
-    comment = get_object_or_404(
-        Comment.objects.public().select_related("post"),
-        pk=pk,
-        post__in=Post.objects.published(),
-    )
+    comment = get_object_or_404(Comment.objects.published().select_related("post"), pk=pk)
     return redirect(comment_url(comment))
 
 

@@ -70,7 +70,7 @@ TEMPLATES = [
             ],
         },
     },
-    # Only for the comment list, the one loop that must be fast (comments/rendering.py).
+    # Only for the comment list, the one loop that must be fast (comments/drawing.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
@@ -84,7 +84,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Tree writes need IMMEDIATE transactions and a busy timeout (../shared/TREE.md).
+    # Tree writes need IMMEDIATE transactions and a busy timeout (docs/tree.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
@@ -160,7 +160,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
 BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 
-# Comments (see ../shared/TREE.md for the tree rules these settings serve)
+# Comments (see docs/tree.md for the tree rules these settings serve)
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)

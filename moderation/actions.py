@@ -17,16 +17,28 @@ from .models import Ban, ModerationEvent, Report
 Status = Comment.Status
 Action = ModerationEvent.Action
 
-# The status each moderation action sets.
-TARGET_STATUS = {
-    Action.APPROVE: Status.APPROVED,
-    Action.SPAM: Status.SPAM,
-    Action.REMOVE: Status.REMOVED,
-    Action.RESTORE: Status.APPROVED,
-    Action.HOLD: Status.PENDING,
-    Action.BAN: Status.SPAM,
-    Action.REPORTS: Status.PENDING,
-}
+# The one table of moderation actions and the status each sets. A moderator who picks a
+# status by hand is logged as the first action listed for it whose `from` matches the old
+# status (None matches any): publishing a removed comment is a restore, not an approval.
+TRANSITIONS = [
+    # (action, from status or None, to status, chosen for a manual change to that status)
+    (Action.RESTORE, Status.REMOVED, Status.APPROVED, True),
+    (Action.APPROVE, None, Status.APPROVED, True),
+    (Action.SPAM, None, Status.SPAM, True),
+    (Action.REMOVE, None, Status.REMOVED, True),
+    (Action.HOLD, None, Status.PENDING, True),
+    (Action.BAN, None, Status.SPAM, False),
+    (Action.REPORTS, None, Status.PENDING, False),
+]
+TARGET_STATUS = {action: to for action, _, to, _ in TRANSITIONS}
+
+
+def action_for(old_status, new_status):
+    """The audit action for a moderator changing a comment's status by hand."""
+    for action, source, target, manual in TRANSITIONS:
+        if manual and target == new_status and source in (None, old_status):
+            return action
+    raise ValueError(f"No moderation action sets {new_status!r}.")
 
 
 def moderate(comments, action, *, actor=None, reason=""):
@@ -95,7 +107,7 @@ def record_report(comment, *, reason, request, threshold):
             session_key=request.session.session_key or "",
             ip_address=client_ip(request),
         )
-        if comment.status != Status.APPROVED:
+        if not comment.is_public:
             return False
         open_reports = Report.objects.filter(comment=comment, resolved=False).count()
         if open_reports < threshold:
@@ -115,7 +127,7 @@ def purge_spam(cutoff):
     deleting it would take those replies with it. Returns (deleted, kept).
     """
     candidates = list(
-        Comment.objects.filter(status=Status.SPAM, created_at__lt=cutoff).order_by("-level", "pk")
+        Comment.objects.filter(status=Status.SPAM, created_at__lt=cutoff).deepest_first()
     )
     due = {c.pk for c in candidates}
     deleted = kept = 0

@@ -89,14 +89,14 @@ class CommentAdmin(admin.ModelAdmin):
         "author_details",
         "created_at",
         "body",
-        "moderation_reason",
+        "why_held",
         "thread_context",
         "report_list",
         "audit_trail",
     ]
     fieldsets = [
         (None, {"fields": ["comment_on_site", "author_details", "created_at", "body"]}),
-        ("Moderation", {"fields": ["status", "moderation_note", "moderation_reason"]}),
+        ("Moderation", {"fields": ["status", "moderation_note", "why_held"]}),
         ("In its thread", {"fields": ["thread_context"]}),
         ("Reader reports", {"fields": ["report_list"]}),
         ("Moderation log", {"fields": ["audit_trail"]}),
@@ -126,7 +126,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         """The queue oldest first; a single post's comments in thread order (its tree view)."""
         if request.GET.get("post__id__exact"):
-            return ["tree_id", "lft"]
+            return list(Comment.THREAD_ORDER)
         status = request.GET.get("status") or Status.PENDING
         return ["created_at", "pk"] if status == Status.PENDING else ["-created_at", "-pk"]
 
@@ -204,12 +204,16 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Why")
     def why(self, obj):
-        reasons = [r.strip() for r in obj.moderation_reason.split("; ") if r.strip()]
-        if not reasons:
+        if not obj.moderation_reasons:
             return ""
         return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((r,) for r in reasons))
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((text,) for text in obj.reason_texts)),
         )
+
+    @admin.display(description="Why the policy decided so")
+    def why_held(self, obj):
+        return self.why(obj) or "—"
 
     @admin.display(description="Reports", ordering="open_report_count")
     def open_reports(self, obj):
@@ -241,7 +245,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Thread")
     def thread_context(self, obj):
-        ancestors = list(obj.get_ancestors().select_related("user"))
+        ancestors = list(Comment.objects.ancestors_of(obj).select_related("user"))
         replies = list(Comment.objects.filter(parent=obj).select_related("user"))
         return render_to_string(
             "moderation/admin/thread.html",
@@ -262,14 +266,7 @@ class CommentAdmin(admin.ModelAdmin):
         """Status changes go through moderation.actions (audit log, counts, caches)."""
         if "status" not in form.changed_data:
             return
-        new_status = form.cleaned_data["status"]
-        old_status = form.initial["status"]
-        action = {
-            Status.APPROVED: Action.RESTORE if old_status == Status.REMOVED else Action.APPROVE,
-            Status.SPAM: Action.SPAM,
-            Status.REMOVED: Action.REMOVE,
-            Status.PENDING: Action.HOLD,
-        }[new_status]
+        action = actions.action_for(form.initial["status"], form.cleaned_data["status"])
         actions.moderate(
             Comment.objects.filter(pk=obj.pk),
             action,

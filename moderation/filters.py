@@ -2,12 +2,13 @@
 held, reader reports and first-time commenters."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 
 from comments.models import Comment
 
 from .models import Report
+from .policy import BOT_SIGNALS, ReasonCode
 
 Status = Comment.Status
 
@@ -71,11 +72,7 @@ class FirstTimeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         # NOT IN over one list of addresses: the database hashes it once instead of running a
         # correlated subquery per row. Compared in upper case, as the policy does (iexact).
-        known = (
-            Comment.objects.filter(status=Status.APPROVED)
-            .exclude(email="")
-            .values(known_email=Upper("email"))
-        )
+        known = Comment.objects.public().exclude(email="").values(known_email=Upper("email"))
         if self.value() == "yes":
             return queryset.alias(upper_email=Upper("email")).exclude(upper_email__in=known)
         if self.value() == "no":
@@ -84,21 +81,18 @@ class FirstTimeFilter(admin.SimpleListFilter):
 
 
 class ReasonFilter(admin.SimpleListFilter):
-    """Which policy rule held the comment, from the reasons the policy recorded."""
+    """Which policy rule held the comment, from the reason codes the policy recorded."""
 
     title = "why held"
     parameter_name = "why"
-    # (label, the phrases moderation.policy writes for that rule)
+    # (label, the reason codes of that rule). A blocklist entry can mark spam too, so the
+    # bot signals are listed one by one rather than "every spam reason".
     RULES = {
-        "blocklist": ("Blocklist phrase", ["blocklist phrase"]),
-        "links": ("Too many links", [" links (more than"]),
-        "offensive": ("Offensive-language score", ["offensive-language score"]),
-        "first": ("First comment", ["first comment from this author"]),
-        # Not just "Spam: ": a blocklist entry can mark spam too ("Spam: blocklist phrase").
-        "bot": (
-            "Bot signals",
-            ["Spam: the hidden honeypot", "Spam: the form's time stamp", "Spam: posted "],
-        ),
+        "blocklist": (ReasonCode.BLOCKLIST.label, [ReasonCode.BLOCKLIST]),
+        "links": (ReasonCode.LINKS.label, [ReasonCode.LINKS]),
+        "offensive": (ReasonCode.OFFENSIVE.label, [ReasonCode.OFFENSIVE]),
+        "first": (ReasonCode.FIRST_TIME.label, [ReasonCode.FIRST_TIME]),
+        "bot": ("Bot signals", list(BOT_SIGNALS)),
     }
 
     def lookups(self, request, model_admin):
@@ -106,8 +100,5 @@ class ReasonFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in self.RULES:
-            condition = Q()
-            for phrase in self.RULES[self.value()][1]:
-                condition |= Q(moderation_reason__contains=phrase)
-            return queryset.filter(condition)
+            return queryset.held_for(*self.RULES[self.value()][1])
         return queryset

@@ -14,7 +14,8 @@ comments.posting through the seam in comments.policy. The rules, in the order th
 8. a first-time commenter is held; a known commenter is published.
 
 The strictest outcome wins (spam over pending over published) and every rule that applied
-adds a sentence to the reasons, which the posting code stores on the comment for moderators.
+adds a Reason: a stable code from ReasonCode (the queue filters on it) and a sentence for
+moderators. The posting code stores both on the comment.
 """
 
 import logging
@@ -22,12 +23,12 @@ import re
 from datetime import timedelta
 from functools import cache
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.client_ip import client_ip
 from comments.models import Comment
-from comments.policy import ApproveAll, Refusal, Verdict
+from comments.policy import ApproveAll, Reason, Refusal, Verdict
 
 from . import blocklist
 from .models import Ban, BlockedTerm, ModerationSettings
@@ -37,6 +38,26 @@ Status = Comment.Status
 SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.SPAM: 2}
 LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 BANNED_MESSAGE = "Your comment could not be posted."
+
+
+class ReasonCode(models.TextChoices):
+    """Every reason this policy gives, by rule. Codes are stored: never rename one."""
+
+    BANNED = "banned", "Banned sender"
+    FLOOD = "flood", "Flood limit"
+    DUPLICATE = "duplicate", "Duplicate"
+    HONEYPOT = "bot_honeypot", "Honeypot filled in"
+    NO_STAMP = "bot_stamp", "Time stamp missing or forged"
+    TOO_FAST = "bot_fast", "Posted too fast"
+    BLOCKLIST = "blocklist", "Blocklist phrase"
+    LINKS = "links", "Too many links"
+    OFFENSIVE = "offensive", "Offensive-language score"
+    FIRST_TIME = "first_time", "First comment"
+    STAFF = "staff", "Staff member"
+    KNOWN = "known", "Known commenter"
+
+
+BOT_SIGNALS = (ReasonCode.HONEYPOT, ReasonCode.NO_STAMP, ReasonCode.TOO_FAST)
 
 
 @cache
@@ -74,8 +95,6 @@ class ModerationPolicy(ApproveAll):
     def assess(self, submission):
         config = ModerationSettings.load()
         comment = submission.comment
-        if comment.ip_address is None and submission.request is not None:
-            comment.ip_address = client_ip(submission.request)
         for check in (self._banned, self._flood, self._duplicate):
             refusal = check(comment, config)
             if refusal:
@@ -85,11 +104,11 @@ class ModerationPolicy(ApproveAll):
                     comment.post_id,
                     comment.email or "-",
                     comment.ip_address or "-",
-                    refusal[1],
+                    refusal[1].text,
                 )
                 return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
 
-        outcomes = []  # (status, reason)
+        outcomes = []  # (status, Reason)
         outcomes += self._bot_signals(submission, config)
         outcomes += self._blocklist(comment)
         outcomes += self._links(comment, config)
@@ -98,13 +117,14 @@ class ModerationPolicy(ApproveAll):
         status = max((s for s, _ in outcomes), key=SEVERITY.__getitem__, default=Status.APPROVED)
         return Verdict(status=status, reasons=[reason for _, reason in outcomes])
 
-    # Refusals: (Refusal, reason for the log) or None.
+    # Refusals: (Refusal, Reason for the log) or None.
 
     def _banned(self, comment, config):
         email = comment.email or (comment.user.email if comment.user_id else "")
         ban = Ban.objects.matching(email=email, ip_address=comment.ip_address).first()
         if ban:
-            return Refusal(BANNED_MESSAGE, status_code=403), f"Refused: banned ({ban})."
+            reason = Reason(ReasonCode.BANNED, f"Refused: banned ({ban}).")
+            return Refusal(BANNED_MESSAGE, status_code=403), reason
         return None
 
     def _flood(self, comment, config):
@@ -120,7 +140,9 @@ class ModerationPolicy(ApproveAll):
                 "You are posting too fast: at most "
                 f"{config.flood_limit} comments a minute. Please wait a minute and try again."
             )
-            return Refusal(message, status_code=429), "Refused: flood limit."
+            return Refusal(message, status_code=429), Reason(
+                ReasonCode.FLOOD, "Refused: flood limit."
+            )
         return None
 
     def _duplicate(self, comment, config):
@@ -134,7 +156,9 @@ class ModerationPolicy(ApproveAll):
         bodies = Comment.objects.filter(who, created_at__gte=since).values_list("body", flat=True)
         if any(_normalise(body) == text for body in bodies[:200]):
             message = "You have already posted this comment."
-            return Refusal(message, status_code=400), "Refused: duplicate of a recent comment."
+            return Refusal(message, status_code=400), Reason(
+                ReasonCode.DUPLICATE, "Refused: duplicate of a recent comment."
+            )
         return None
 
     @staticmethod
@@ -154,22 +178,22 @@ class ModerationPolicy(ApproveAll):
             combined |= condition
         return combined
 
-    # Outcomes: lists of (status, reason).
+    # Outcomes: lists of (status, Reason).
 
     def _bot_signals(self, submission, config):
         if submission.honeypot.strip():
-            return [(Status.SPAM, "Spam: the hidden honeypot field was filled in.")]
-        if submission.elapsed is None and submission.request is not None:
+            text = "Spam: the hidden honeypot field was filled in."
+            return [(Status.SPAM, Reason(ReasonCode.HONEYPOT, text))]
+        if submission.elapsed is None and submission.from_form:
             # Posted from the web without the form's signed time stamp: not our form.
-            return [(Status.SPAM, "Spam: the form's time stamp was missing or forged.")]
+            text = "Spam: the form's time stamp was missing or forged."
+            return [(Status.SPAM, Reason(ReasonCode.NO_STAMP, text))]
         if submission.elapsed is not None and submission.elapsed < config.min_seconds:
-            return [
-                (
-                    Status.SPAM,
-                    f"Spam: posted {submission.elapsed:.1f} s after the form was shown "
-                    f"(minimum {config.min_seconds} s).",
-                )
-            ]
+            text = (
+                f"Spam: posted {submission.elapsed:.1f} s after the form was shown "
+                f"(minimum {config.min_seconds} s)."
+            )
+            return [(Status.SPAM, Reason(ReasonCode.TOO_FAST, text))]
         return []
 
     def _blocklist(self, comment):
@@ -180,12 +204,16 @@ class ModerationPolicy(ApproveAll):
         text = f"{comment.name}\n{comment.body}"
         found = blocklist.find(text, [phrase for phrase, _ in terms])
         verb = {Status.SPAM: "Spam", Status.PENDING: "Held"}
-        return [(actions[p], f"{verb[actions[p]]}: blocklist phrase “{p}”.") for p in found]
+        return [
+            (actions[p], Reason(ReasonCode.BLOCKLIST, _phrase_text(verb[actions[p]], p)))
+            for p in found
+        ]
 
     def _links(self, comment, config):
         links = len(LINK_RE.findall(comment.body))
         if links > config.max_links:
-            return [(Status.PENDING, f"Held: {links} links (more than {config.max_links}).")]
+            text = f"Held: {links} links (more than {config.max_links})."
+            return [(Status.PENDING, Reason(ReasonCode.LINKS, text))]
         return []
 
     def _offensive(self, comment, config):
@@ -193,26 +221,30 @@ class ModerationPolicy(ApproveAll):
             return []
         score = self.classifier(comment.body)
         if score > config.offensive_threshold:
-            return [
-                (
-                    Status.PENDING,
-                    f"Held: offensive-language score {score:.2f} "
-                    f"(threshold {config.offensive_threshold:.2f}).",
-                )
-            ]
+            text = (
+                f"Held: offensive-language score {score:.2f} "
+                f"(threshold {config.offensive_threshold:.2f})."
+            )
+            return [(Status.PENDING, Reason(ReasonCode.OFFENSIVE, text))]
         return []
 
     def _first_time(self, comment, config):
         user = comment.user if comment.user_id else None
         if user is not None and user.is_staff:
-            return [(Status.APPROVED, "Published: staff member.")]
+            return [(Status.APPROVED, Reason(ReasonCode.STAFF, "Published: staff member."))]
         known = self._same_sender(comment, by_ip=False)
-        approved = Comment.objects.filter(known, status=Status.APPROVED).count() if known else 0
+        approved = Comment.objects.public().filter(known).count() if known else 0
         if approved:
-            return [(Status.APPROVED, f"Published: known commenter ({approved} approved).")]
+            text = f"Published: known commenter ({approved} approved)."
+            return [(Status.APPROVED, Reason(ReasonCode.KNOWN, text))]
         if config.hold_first_time:
-            return [(Status.PENDING, "Held: first comment from this author.")]
+            text = "Held: first comment from this author."
+            return [(Status.PENDING, Reason(ReasonCode.FIRST_TIME, text))]
         return []
+
+
+def _phrase_text(verb, phrase):
+    return f"{verb}: blocklist phrase “{phrase}”."
 
 
 def _normalise(text):

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from blog.models import Post
 from comments.client_ip import client_ip
 from comments.models import Comment
 
@@ -20,11 +19,7 @@ SESSION_KEY = "moderation_reported"
 @require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
     """Let a reader flag a published comment; enough reports send it back to the queue."""
-    comment = get_object_or_404(
-        Comment.objects.public().select_related("post"),
-        pk=pk,
-        post__in=Post.objects.published(),
-    )
+    comment = get_object_or_404(Comment.objects.published().select_related("post"), pk=pk)
     back = comment.get_absolute_url()
     if _already_reported(request, comment):
         messages.info(request, "You have already reported this comment. Thank you.")

@@ -36,3 +36,9 @@ def _approve_all_comments_by_default(settings):
     tests/moderation and the browser tests switch it on themselves.
     """
     settings.COMMENTS_POLICY = "comments.policy.ApproveAll"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password for every user; the default hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from blog.models import Category, Post, Tag
 from comments.models import Comment
+from comments.policy import Submission
+from comments.posting import draft_comment, post_comment, redraw_stale, save_new_comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -55,8 +57,14 @@ class PostFactory(factory.django.DjangoModelFactory):
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment row. With stored=True it is stored exactly as comments.posting stores a
+    posted comment (tree lock, stored HTML, the post's comment count), whatever its status."""
+
     class Meta:
         model = Comment
+
+    class Params:
+        stored = False
 
     parent = None
     name = factory.Sequence(lambda n: f"Reader {n}")
@@ -67,6 +75,20 @@ class CommentFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def post(self):
         return self.parent.post if self.parent is not None else PostFactory()
+
+    @classmethod
+    def _create(cls, model_class, *args, stored=False, **kwargs):
+        if not stored:
+            return super()._create(model_class, *args, **kwargs)
+        return save_new_comment(model_class(*args, **kwargs), check_parent=False)
+
+
+def submit_comment(
+    post, *, parent=None, name="Ana", email="a@example.com", body="Hello", **signals
+):
+    """Post a comment through the policy and the posting path, as the form does."""
+    draft = draft_comment(post=post, parent=parent, name=name, email=email, body=body)
+    return post_comment(Submission(comment=draft, **signals))
 
 
 class ModeratorFactory(UserFactory):
@@ -167,7 +189,5 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
         comment_count=sum(1 for node in nodes if node.status == "approved")
     )
     if draw:
-        from comments.rendering import redraw_stale
-
         redraw_stale(Comment.objects.filter(post=post))
     return nodes

@@ -1,18 +1,11 @@
 from django import template
-from django.utils.safestring import mark_safe
 
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.pages import DEFAULT_ORDER, ORDERS, clean_order, load_page, page_of
 from comments.policy import get_policy
 from comments.posting import parent_problem
-from comments.rendering import (
-    DEFAULT_ORDER,
-    ORDERS,
-    clean_order,
-    load_page,
-    page_of,
-    pending_ids,
-)
+from comments.viewer import pending_ids
 
 register = template.Library()
 
@@ -22,19 +15,24 @@ def comment_section(context, post):
     """The whole discussion under a post: one page of threads, paging, ordering and the form.
 
     Reads ?cpage=, ?corder= and ?replyto= from the request. After a failed POST, the view in
-    comments/views.py leaves the bound form on the request so it is shown with its errors.
+    comments/views.py puts the bound form in the context as `comment_form`, and the page is
+    served at the posting address.
     """
     request = context["request"]
     user = context.get("user") or getattr(request, "user", None)
     is_open = get_policy().comments_open(post)
     order = clean_order(request.GET.get("corder"))
     number = _positive_int(request.GET.get("cpage"))
-    form = getattr(request, "comment_form", None)
+    form = context.get("comment_form")
     replying_to = None
     replyto_error = ""
-    shown_elsewhere = form is not None  # drawn at the posting address after an error
+    link_base = ""
     if form is not None:
-        replying_to = form.parent_comment
+        # Served at the posting address, where "?replyto=..." would not resolve.
+        link_base = post.get_absolute_url()
+        parent_id = _positive_int(form.data.get("parent"))
+        if parent_id:
+            replying_to = Comment.objects.public().filter(post=post, pk=parent_id).first()
         if replying_to is not None and number is None and order == DEFAULT_ORDER:
             number = page_of(replying_to)
     elif is_open:
@@ -56,15 +54,12 @@ def comment_section(context, post):
         order=order,
         pending_ids=pending_ids(request),
         staff=staff,
+        link_base=link_base,
     )
-    threads = page.html
-    if shown_elsewhere:
-        # The page is served at the posting address, where "?replyto=..." would not resolve.
-        threads = mark_safe(threads.replace('href="?', f'href="{post.get_absolute_url()}?'))  # noqa: S308
     return {
         "post": post,
         "page": page,
-        "threads": threads,
+        "threads": page.html,
         "orders": ORDERS.items(),
         "is_open": is_open,
         "form": form,

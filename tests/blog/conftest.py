@@ -68,12 +68,6 @@ def small_png_upload():
     return SimpleUploadedFile("small.png", buffer.getvalue(), content_type="image/png")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories hash a password for every user; the default hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def truncated_jpeg_upload(gps_jpeg_bytes):
     return SimpleUploadedFile("cut.jpg", gps_jpeg_bytes[:3000], content_type="image/jpeg")

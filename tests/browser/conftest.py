@@ -156,11 +156,10 @@ def add_comment():
     add_comment(post=post, name="Ada", ...) or add_comment(parent=comment, ...). Going through
     the real posting code keeps the tree, the stored HTML and Post.comment_count right.
     """
-    from comments.posting import save_new_comment
     from tests.factories import CommentFactory
 
     def add(**fields):
-        return save_new_comment(CommentFactory.build(**fields))
+        return CommentFactory(stored=True, **fields)
 
     return add
 

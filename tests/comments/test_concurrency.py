@@ -11,9 +11,9 @@ from django.db import close_old_connections, connection
 
 from blog.models import Post
 from comments.models import Comment
-from comments.posting import delete_comment, post_comment
+from comments.posting import delete_comment
 from comments.trees import find_tree_problems
-from tests.factories import PostFactory
+from tests.factories import PostFactory, submit_comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,18 +46,18 @@ def _run_at_once(work):
 
 def test_concurrent_replies_and_new_threads_keep_every_tree_sound():
     post = PostFactory()
-    root = post_comment(post=post, name="Root", email="r@example.com", body="Start")
+    root = submit_comment(post, name="Root", email="r@example.com", body="Start")
 
     def work(number):
         parent = root
         for step in range(WRITES_PER_THREAD):
             if step % 4 == 3:
                 # A new top-level thread: allocates a new tree_id at the same time as others.
-                post_comment(post=post, name=f"T{number}", email="t@example.com", body="New")
+                submit_comment(post, name=f"T{number}", email="t@example.com", body="New")
                 continue
             target = Comment.objects.get(pk=parent.pk) if step % 2 else root
-            parent = post_comment(
-                post=post, parent=target, name=f"T{number}", email="t@example.com", body="Re"
+            parent = submit_comment(
+                post, parent=target, name=f"T{number}", email="t@example.com", body="Re"
             )
 
     errors = _run_at_once(work)
@@ -72,9 +72,9 @@ def test_concurrent_replies_and_new_threads_keep_every_tree_sound():
 
 def test_concurrent_deletes_and_replies_keep_every_tree_sound():
     post = PostFactory()
-    root = post_comment(post=post, name="Root", email="r@example.com", body="Start")
+    root = submit_comment(post, name="Root", email="r@example.com", body="Start")
     doomed = [
-        post_comment(post=post, parent=root, name="D", email="d@example.com", body="x")
+        submit_comment(post, parent=root, name="D", email="d@example.com", body="x")
         for _ in range(THREADS)
     ]
 
@@ -82,7 +82,7 @@ def test_concurrent_deletes_and_replies_keep_every_tree_sound():
         for step in range(WRITES_PER_THREAD // 2):
             if step == 2:
                 delete_comment(doomed[number])
-            post_comment(post=post, parent=root, name=f"T{number}", email="t@example.com", body="R")
+            submit_comment(post, parent=root, name=f"T{number}", email="t@example.com", body="R")
 
     errors = _run_at_once(work)
     assert errors == []

@@ -4,15 +4,17 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from comments.drawing import fragment_version
 from comments.models import Comment
-from comments.posting import post_comment
-from comments.rendering import fragment_version, load_page, redraw_stale
+from comments.pages import load_page
+from comments.posting import change_text, redraw_stale
+from tests.factories import submit_comment
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(post, parent=None, name="Ana", body="Hello"):
-    return post_comment(post=post, parent=parent, name=name, email="a@example.com", body=body)
+    return submit_comment(post, parent=parent, name=name, body=body)
 
 
 def test_posting_stores_the_comments_html(post):
@@ -44,9 +46,7 @@ def test_editing_a_comment_redraws_its_html(post):
     from django.utils import timezone
 
     comment = _post(post, body="Before")
-    comment.body = "After"
-    comment.edited_at = timezone.now()
-    comment.save()
+    change_text(comment, "After", edited_at=timezone.now())
     comment.refresh_from_db()
     assert "After" in comment.html and "Before" not in comment.html
     assert 'class="comment-edited">edited</span>' in comment.html

@@ -126,7 +126,7 @@ def test_the_no_javascript_reply_link_opens_the_page_of_its_thread(client, post,
 
 
 def test_the_cost_of_a_page_does_not_grow_with_the_discussion(django_assert_num_queries):
-    from comments.rendering import load_page
+    from comments.pages import load_page
 
     small, large = PostFactory(), PostFactory()
     make_forest(small, 60, threads=60)

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from blog.models import Post
 from comments.forms import TIMESTAMP_SALT
 from comments.models import Comment
-from comments.policy import Refusal, Verdict
+from comments.policy import Reason, Refusal, Verdict
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,10 @@ class SpyPolicy:
     def assess(self, submission):
         SEEN.append(submission)
         submission.pk_when_assessed = submission.comment.pk
-        return Verdict(status="approved", reasons=["looked fine", "second reason"])
+        return Verdict(
+            status="approved",
+            reasons=[Reason("fine", "looked fine"), Reason("second", "second reason")],
+        )
 
     def comments_open(self, post):
         return post.comments_open()
@@ -112,7 +115,7 @@ def test_a_held_comment_is_shown_only_to_its_poster(client, post, post_url, gues
     response = client.post(post_url, guest_data)
     comment = Comment.objects.get()
     assert comment.status == "pending"
-    assert comment.moderation_reason == "Every comment is reviewed before it appears."
+    assert comment.reason_texts == ["Every comment is reviewed before it appears."]
     own_view = client.get(response["Location"]).text
     assert f'id="comment-{comment.pk}"' in own_view
     assert "Your comment is awaiting moderation." in own_view
@@ -134,8 +137,8 @@ def test_the_policy_sees_the_comment_honeypot_and_elapsed_time(client, post, pos
     assert 29 <= submission.elapsed < 60
     assert submission.pk_when_assessed is None and submission.comment.post == post
     assert submission.comment.ip_address == "203.0.113.9"
-    assert submission.request is not None
-    assert Comment.objects.get().moderation_reason == "looked fine; second reason"
+    assert submission.from_form
+    assert Comment.objects.get().reason_texts == ["looked fine", "second reason"]
 
 
 @override_settings(COMMENTS_POLICY="tests.comments.test_posting.SpyPolicy")

@@ -7,7 +7,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
-from comments.rendering import load_page
+from comments.pages import load_page
 from tests.factories import CommentFactory, PostFactory, StaffFactory, make_forest
 
 pytestmark = pytest.mark.django_db

@@ -15,17 +15,16 @@ from comments.posting import (
     CommentRefused,
     change_status,
     delete_comment,
-    post_comment,
     save_new_comment,
 )
 from comments.trees import find_tree_problems
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import CommentFactory, PostFactory, submit_comment
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(post, parent=None, body="Hello", name="Ana"):
-    return post_comment(post=post, parent=parent, name=name, email="a@example.com", body=body)
+    return submit_comment(post, parent=parent, name=name, body=body)
 
 
 def test_each_top_level_comment_roots_its_own_tree(post):

@@ -22,6 +22,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def _reasons(*pairs):
+    """Reasons as the posting code stores them: (code, text) pairs."""
+    return [{"code": code, "text": text} for code, text in pairs]
+
+
 Status = Comment.Status
 CHANGELIST = reverse("admin:comments_comment_changelist")
 
@@ -326,7 +333,8 @@ def test_the_change_page_is_titled_with_a_short_name_for_the_comment(moderator_c
 
 def test_the_change_page_shows_why_the_policy_held_the_comment(moderator_client):
     comment = CommentFactory(
-        status=Status.PENDING, moderation_reason="Held: first comment from this author."
+        status=Status.PENDING,
+        moderation_reasons=_reasons(("first_time", "Held: first comment from this author.")),
     )
     response = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
     assert "Held: first comment from this author." in response.content.decode()
@@ -382,19 +390,22 @@ def test_the_queue_can_be_filtered_by_the_rule_that_held_a_comment(moderator_cli
         body="newcomer",
         status=Status.PENDING,
         created_at=now - timedelta(minutes=3),
-        moderation_reason="Held: first comment from this author.",
+        moderation_reasons=_reasons(("first_time", "Held: first comment from this author.")),
     )
     CommentFactory(
         body="insult",
         status=Status.PENDING,
         created_at=now - timedelta(minutes=2),
-        moderation_reason="Held: blocklist phrase “idiot”.",
+        moderation_reasons=_reasons(("blocklist", "Held: blocklist phrase “idiot”.")),
     )
     CommentFactory(
         body="linky",
         status=Status.PENDING,
         created_at=now - timedelta(minutes=1),
-        moderation_reason="Held: 4 links (more than 2).; Held: first comment from this author.",
+        moderation_reasons=_reasons(
+            ("links", "Held: 4 links (more than 2)."),
+            ("first_time", "Held: first comment from this author."),
+        ),
     )
     response = moderator_client.get(CHANGELIST, {"why": why})
     assert row_texts(response) == expected
@@ -416,16 +427,16 @@ def test_the_bot_signals_filter_leaves_out_spam_held_by_the_blocklist(moderator_
     """Both reasons start with "Spam: "; only the honeypot, time stamp and speed are bots."""
     now = timezone.now()
     for minutes, body, reason in [
-        (4, "honeypot", "Spam: the hidden honeypot field was filled in."),
-        (3, "stamp", "Spam: the form's time stamp was missing or forged."),
-        (2, "fast", "Spam: posted 0.4 s after the form was shown (minimum 3 s)."),
-        (1, "phrase", "Spam: blocklist phrase “casino”."),
+        (4, "honeypot", ("bot_honeypot", "Spam: the hidden honeypot field was filled in.")),
+        (3, "stamp", ("bot_stamp", "Spam: the form's time stamp was missing or forged.")),
+        (2, "fast", ("bot_fast", "Spam: posted 0.4 s after the form was shown (minimum 3 s).")),
+        (1, "phrase", ("blocklist", "Spam: blocklist phrase “casino”.")),
     ]:
         CommentFactory(
             body=body,
             status=Status.SPAM,
             created_at=now - timedelta(minutes=minutes),
-            moderation_reason=reason,
+            moderation_reasons=_reasons(reason),
         )
     response = moderator_client.get(CHANGELIST, {"why": "bot", "status": "spam"})
     assert sorted(row_texts(response)) == ["fast", "honeypot", "stamp"]

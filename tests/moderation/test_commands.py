@@ -19,7 +19,7 @@ def test_load_moderation_queue_posts_mixed_comments_through_the_policy():
     assert BlockedTerm.objects.filter(phrase="idiot").exists()
     pending = Comment.objects.pending()
     assert pending.count() > 10
-    assert all(c.moderation_reason for c in pending)
+    assert all(c.reason_texts for c in pending)
     assert find_tree_problems() == []
 
 

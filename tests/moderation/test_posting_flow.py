@@ -42,7 +42,7 @@ def test_a_first_time_guest_waits_and_the_reason_is_stored(client, post):
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert comment.status == Status.PENDING
-    assert comment.moderation_reason == "Held: first comment from this author."
+    assert comment.reason_texts == ["Held: first comment from this author."]
 
 
 def test_a_known_commenter_is_published(client, post):

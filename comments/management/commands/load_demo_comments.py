@@ -112,7 +112,9 @@ def build_discussion(post, rng, *, size, max_level, big=False):
             email="new.reader@example.org",
             body=note,
             status=Comment.Status.PENDING,
-            moderation_reason="Demo: first comment from this address.",
+            moderation_reasons=[
+                {"code": "first_time", "text": "Demo: first comment from this address."}
+            ],
             created_at=now - timedelta(minutes=rng.randint(5, 90)),
             ip_address="198.51.100.7",
             user_agent="Demo data",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comments.rendering import redraw_stale
+from comments.posting import redraw_stale
 
 
 class Command(BaseCommand):

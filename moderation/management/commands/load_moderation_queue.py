@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from blog.models import Post
 from comments.models import Comment
-from comments.posting import CommentRefused, post_comment
+from comments.policy import Submission
+from comments.posting import CommentRefused, draft_comment, post_comment
 from moderation.models import BlockedTerm
 
 GOOD = [
@@ -95,18 +96,18 @@ class Command(BaseCommand):
             text = rng.choice({"good": GOOD, "abuse": ABUSE, "spam": SPAM}[kind])
             name = rng.choice(NAMES) if kind != "spam" else "Deals " + str(i)
             parents = list(post.comments.public().order_by("?").values_list("pk", flat=True)[:1])
-            parent = Comment.objects.get(pk=parents[0]) if parents and rng.random() < 0.4 else None
+            parent = parents[0] if parents and rng.random() < 0.4 else None
+            draft = draft_comment(
+                post=post,
+                parent=parent,
+                name=name,
+                email=f"{kind}.{run}.{i}@example.com",
+                body=f"{text} ({i + 1})",
+                ip_address=f"10.{rng.randrange(1, 250)}.{i // 250}.{i % 250 + 1}",
+                user_agent="Mozilla/5.0 (demo)",
+            )
             try:
-                post_comment(
-                    post=post,
-                    parent=parent,
-                    name=name,
-                    email=f"{kind}.{run}.{i}@example.com",
-                    body=f"{text} ({i + 1})",
-                    ip_address=f"10.{rng.randrange(1, 250)}.{i // 250}.{i % 250 + 1}",
-                    user_agent="Mozilla/5.0 (demo)",
-                    elapsed=rng.uniform(8, 300),
-                )
+                post_comment(Submission(comment=draft, elapsed=rng.uniform(8, 300)))
                 stored += 1
             except CommentRefused:
                 refused += 1
