@@ -1,9 +1,16 @@
 """Avatars without third-party requests: a deterministic identicon drawn from the e-mail.
 
 The picture's key is an HMAC of the normalised e-mail (keyed with SECRET_KEY), so the page
-never reveals a plain hash of anyone's address. The PNG is drawn with Pillow on first request
-and kept in the cache; browsers may keep it for a year because a key always draws the same
-picture. Gravatar is used only when settings.COMMENTS_GRAVATAR is on.
+never reveals a plain hash of anyone's address. Its address carries a signature of the key,
+so the endpoint draws only pictures the site itself handed out (a made-up key is a 404). The
+PNG is drawn with Pillow on each request (under a millisecond) and never stored server-side,
+so requests cannot fill a cache; browsers and proxies keep it for a year, since a key always
+draws the same picture.
+
+Only a comment whose poster proved who they are (signed in, or carrying the commenter token
+for that address) gets the address's picture; any other comment gets a picture of its own,
+so typing someone's e-mail does not borrow their face. Gravatar is used only when
+settings.COMMENTS_GRAVATAR is on, and then only for proven identities.
 """
 
 import colorsys
@@ -12,14 +19,14 @@ import io
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw
 
 SIZE = 80  # pixels; shown at 40 CSS pixels, so it stays sharp on high-density screens
 GRID = 5
 KEY_LENGTH = 20
+SIGNATURE_LENGTH = 12
 
 
 @lru_cache(maxsize=8192)
@@ -28,21 +35,30 @@ def avatar_key(email):
     return salted_hmac("comments.avatar", email).hexdigest()[:KEY_LENGTH]
 
 
-def avatar_url(email):
-    if settings.COMMENTS_GRAVATAR:
+def key_signature(key):
+    return salted_hmac("comments.avatar-url", key).hexdigest()[:SIGNATURE_LENGTH]
+
+
+def is_issued(key, signature):
+    """Whether the site handed out this key and signature."""
+    return constant_time_compare(key_signature(key), signature)
+
+
+def avatar_url(email, *, verified=True, comment_pk=None):
+    """The picture for a comment: the address's when the poster proved it, else its own."""
+    if not verified:
+        key = avatar_key(f"unverified-comment:{comment_pk}")
+    elif settings.COMMENTS_GRAVATAR:
         digest = hashlib.md5((email or "").strip().lower().encode()).hexdigest()  # noqa: S324
         return f"https://www.gravatar.com/avatar/{digest}?s={SIZE}&d=identicon"
-    return reverse("comments:avatar", kwargs={"key": avatar_key(email)})
+    else:
+        key = avatar_key(email)
+    return reverse("comments:avatar", kwargs={"key": key, "signature": key_signature(key)})
 
 
 def avatar_png(key):
-    """The PNG bytes for a key, from the cache or freshly drawn."""
-    cache_key = f"comments:avatar:{key}"
-    png = cache.get(cache_key)
-    if png is None:
-        png = draw_identicon(key)
-        cache.set(cache_key, png, timeout=60 * 60 * 24 * 30)
-    return png
+    """The PNG bytes for a key (callers check is_issued first)."""
+    return draw_identicon(key)
 
 
 def draw_identicon(key):

@@ -18,7 +18,7 @@ from django.template import engines
 from django.urls import reverse
 from markupsafe import Markup
 
-from .avatars import avatar_key, avatar_url
+from .avatars import avatar_url
 from .models import Comment
 
 TEMPLATE = "comments/comment.html"
@@ -38,6 +38,7 @@ FULL_FIELDS = (
     "created_at",
     "edited_at",
     "in_reply_to_id",
+    "identity_verified",
 )
 # A pk that never appears in a real URL, used to split reversed URLs into prefix and suffix.
 _PK_MARK = "987654321"
@@ -134,7 +135,7 @@ def fragment_version():
         settings.COMMENTS_GRAVATAR,
         settings.TIME_ZONE,
         tuple(sorted(_urls().items())),
-        avatar_key("version@example.com"),
+        avatar_url("version@example.com"),
     )
 
 
@@ -157,7 +158,7 @@ def make_node(row, *, post_author_id, names, kind="public"):
     if row["url"].startswith(("https://", "http://")):
         node.url = row["url"]
     node.is_author = row["user_id"] is not None and row["user_id"] == post_author_id
-    node.avatar = avatar_url(row["email"])
+    node.avatar = avatar_url(row["email"], verified=row["identity_verified"], comment_pk=row["pk"])
     local = row["created_at"].astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
     node.iso = local.isoformat(timespec="seconds")
     node.when = f"{local.day} {local:%B %Y at %H:%M}"

@@ -1,3 +1,4 @@
+import secrets
 import time
 import unicodedata
 
@@ -10,6 +11,20 @@ from .posting import draft_comment
 
 BODY_MAX_LENGTH = 5000
 TIMESTAMP_SALT = "comments.form-rendered"
+# A form is good for one comment and for this long after it was drawn.
+STAMP_MAX_AGE = 24 * 60 * 60
+EXPIRED_MESSAGE = (
+    "This comment form was opened more than a day ago. Your text is kept below: "
+    "please post it again."
+)
+
+
+def new_stamp(now=None):
+    """A signed record of when a form was drawn, with a number that makes it single-use."""
+    return signing.dumps(
+        {"t": time.time() if now is None else now, "n": secrets.token_hex(16)},
+        salt=TIMESTAMP_SALT,
+    )
 
 
 class CommentForm(forms.Form):
@@ -77,7 +92,7 @@ class CommentForm(forms.Form):
             for name in ("name", "email", "url"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial.setdefault("rendered", signing.dumps(time.time(), salt=TIMESTAMP_SALT))
+            self.initial.setdefault("rendered", new_stamp())
 
     def clean_name(self):
         # Control characters are dropped, as in bodies: XML feeds cannot carry them.
@@ -92,7 +107,21 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(self.fields["body"].error_messages["required"])
         return body
 
-    def submission(self, *, ip_address, user_agent):
+    def clean(self):
+        stamp = self._stamp()
+        if stamp is not None and (stamp["n"] is None or time.time() - stamp["t"] > STAMP_MAX_AGE):
+            # Someone who wrote for a day is no fast bot: the new stamp counts as drawn a
+            # minute ago, so posting straight away is not taken for one.
+            self.renew_stamp(now=time.time() - 60)
+            raise forms.ValidationError(EXPIRED_MESSAGE)
+        return super().clean()
+
+    def renew_stamp(self, now=None):
+        """Give the re-drawn form a fresh stamp (the posted one is used up or too old)."""
+        self.data = self.data.copy()
+        self.data["rendered"] = new_stamp(now)
+
+    def submission(self, *, ip_address, user_agent, token_email=None):
         """What the moderation policy is asked about, from a valid form.
 
         The parent is only a pk here: comments.posting loads and checks it under the lock.
@@ -109,28 +138,55 @@ class CommentForm(forms.Form):
             ip_address=ip_address,
             user_agent=user_agent,
         )
+        stamp = self._stamp()
+        comment.form_nonce = stamp["n"] if stamp else None
         return Submission(
             comment=comment,
             honeypot=data.get("homepage", ""),
             elapsed=self.elapsed(),
             from_form=True,
+            token_email=token_email,
         )
 
     def elapsed(self):
         """Seconds since the form was drawn, or None when the stamp is missing or forged."""
+        stamp = self._stamp()
+        return None if stamp is None else max(0.0, time.time() - stamp["t"])
+
+    def _stamp(self):
+        """The posted stamp as {"t": drawn at, "n": single-use number}, or None if forged.
+
+        A stamp from before stamps had numbers reads with "n": None (treated as expired).
+        """
         try:
-            rendered = signing.loads(self.data.get("rendered", ""), salt=TIMESTAMP_SALT)
+            value = signing.loads(str(self.data.get("rendered", "")), salt=TIMESTAMP_SALT)
         except signing.BadSignature:
             return None
-        try:
-            return max(0.0, time.time() - float(rendered))
-        except (TypeError, ValueError):
+        if isinstance(value, dict):
+            drawn, nonce = value.get("t"), value.get("n")
+        else:
+            drawn, nonce = value, None
+        if isinstance(drawn, bool) or not isinstance(drawn, int | float):
             return None
+        if nonce is not None and not (isinstance(nonce, str) and len(nonce) == 32):
+            return None
+        return {"t": float(drawn), "n": nonce}
+
+
+# Characters that draw nothing although Unicode files them as letters or symbols: Hangul
+# fillers, the braille blank, the Mongolian vowel separator, and the like.
+BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
+# Categories that never draw a character of their own: controls, format characters,
+# separators, combining marks (they need a base to sit on) and unassigned code points.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Cs", "Zs", "Zl", "Zp", "Mn", "Mc", "Me"})
 
 
 def _visible(text):
-    """True when the text has something a reader can see (not only spaces or invisible marks)."""
+    """True when the text has something a reader can see: one character that draws a glyph
+    of its own (not only spaces, invisible marks, fillers or combining marks)."""
     return any(
-        not character.isspace() and unicodedata.category(character) not in ("Cf", "Cc", "Zs")
+        not character.isspace()
+        and character not in BLANK_CHARACTERS
+        and unicodedata.category(character) not in INVISIBLE_CATEGORIES
         for character in text
     )

@@ -117,6 +117,14 @@ class Comment(MPTTModel):
     edited_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    identity_verified = models.BooleanField(
+        default=True,
+        help_text="The poster proved who they are (signed in, or the browser's signed commenter "
+        "token matches the e-mail). Unverified comments do not get the address's picture.",
+    )
+    # The single-use number of the comment form this came from: a second comment with the
+    # same form is refused by this unique column, whichever worker or server gets it.
+    form_nonce = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -7,6 +7,13 @@ the form's signals. The policy answers with a Verdict: the status to store and t
 (each a stable code plus a sentence for moderators), or a refusal (the comment is not stored
 and the poster sees the message). No request object crosses this seam.
 
+A policy answers in two steps. `assess()` judges the comment itself (its text, the form's
+signals) before any lock is taken. `assess_sender()` judges the sender (bans, flood and
+duplicate limits, whether they are a known commenter); comments.posting calls it inside the
+transaction that stores the comment, holding a lock keyed by the sender, so that requests
+arriving at the same instant on several workers or servers get the same answers as requests
+arriving one by one.
+
 The full rule set lives in the moderation app (moderation.policy.ModerationPolicy); the two
 policies here are simple, real choices: publish everything, or hold everything for review.
 """
@@ -48,6 +55,9 @@ class Submission:
     # True when it came through the site's comment form, which always carries a signed time
     # stamp: a missing one means the form was not ours.
     from_form: bool = False
+    # The e-mail address the browser's signed commenter token vouches for (issued with an
+    # earlier comment), lower-cased; None without a valid token.
+    token_email: str | None = None
 
 
 @dataclass
@@ -57,8 +67,30 @@ class Verdict:
     refusal: Refusal | None = None
 
 
+# The strictest status wins when verdicts are combined.
+SEVERITY = {"approved": 0, "pending": 1, "spam": 2, "removed": 2}
+
+
+def combine(*verdicts):
+    """One verdict from several: the first refusal, the strictest status, every reason."""
+    refusal = next((v.refusal for v in verdicts if v.refusal is not None), None)
+    status = max((v.status for v in verdicts), key=SEVERITY.__getitem__)
+    reasons = [reason for verdict in verdicts for reason in verdict.reasons]
+    return Verdict(status=status, reasons=reasons, refusal=refusal)
+
+
+def full_verdict(policy, submission):
+    """Both steps of a policy, one after the other (without the posting lock)."""
+    sender = getattr(policy, "assess_sender", None)
+    verdict = policy.assess(submission)
+    return combine(verdict, sender(submission)) if sender else verdict
+
+
 class ApproveAll:
     def assess(self, submission):
+        return Verdict(status="approved")
+
+    def assess_sender(self, submission):
         return Verdict(status="approved")
 
     def comments_open(self, post):

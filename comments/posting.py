@@ -8,6 +8,14 @@ A tree write is: transaction.atomic(), take the lock, then (re)load the parent, 
   post queue up; a new top-level comment allocates MAX(tree_id) + 1 across the whole table,
   so it also takes one global advisory lock for the rest of the transaction.
 
+A new comment is judged in two steps (comments/policy.py). Its text is judged before any
+lock. Its sender (bans, flood and duplicate limits, known commenter) is judged inside the
+storing transaction under locks keyed by the sender's IP address, e-mail and account:
+advisory locks on PostgreSQL, the database write lock on SQLite. So N comments fired at the
+same instant from one sender on several workers or servers meet the limits exactly as N
+comments one after the other. Sender locks come first and in one order (by key), then the
+post row, then the new-tree lock, so writers never wait on each other in a circle.
+
 Status changes (moderation) are plain QuerySet.update() calls that never touch tree columns.
 Post.comment_count (public comments only) is kept right by every function here.
 
@@ -17,8 +25,10 @@ its text (change_text) and when a template or setting change made fragments stal
 (redraw_stale).
 """
 
+import hashlib
+
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,10 +37,17 @@ from blog.models import Post
 
 from . import drawing
 from .models import Comment
-from .policy import Refusal, get_policy
+from .policy import Refusal, combine, get_policy
 
 # Any constant works; it only has to be the same for every process that allocates tree ids.
 NEW_TREE_LOCK_KEY = 0x7C0_3E47
+# The first half of the two-number advisory locks keyed by sender (a key space apart from the
+# one-number tree lock).
+SENDER_LOCK_CLASS = 0x3E4
+REUSED_FORM_MESSAGE = (
+    "This comment form was already used to post a comment. Your text is kept below: "
+    "please post it again."
+)
 
 
 class CommentRefused(Exception):
@@ -41,14 +58,19 @@ class CommentRefused(Exception):
         self.refusal = refusal
 
 
+class FormAlreadyUsed(CommentRefused):
+    """The form's single-use stamp went with an earlier comment: the form needs a new one."""
+
+
+# One message whatever the reason (missing, on another post, held, removed, spam), so the
+# answer does not tell a reader which comments exist or what became of them.
+PARENT_UNAVAILABLE = "The comment you are replying to is not available for replies."
+
+
 def parent_problem(parent, post):
     """Why `parent` cannot take a reply on `post`, or None when it can."""
-    if parent is None or parent.post_id != post.pk:
-        return "The comment you are replying to does not exist on this post."
-    if parent.status in (Comment.Status.REMOVED, Comment.Status.SPAM):
-        return "The comment you are replying to was removed, so it cannot take replies."
-    if not parent.is_public:
-        return "The comment you are replying to is awaiting moderation and cannot take replies yet."
+    if parent is None or parent.post_id != post.pk or not parent.is_public:
+        return PARENT_UNAVAILABLE
     return None
 
 
@@ -85,15 +107,32 @@ def post_comment(submission, *, policy=None):
     `submission` is a comments.policy.Submission around a draft_comment(). Raises
     CommentRefused when the policy refuses it or the parent cannot take replies.
     """
+    policy = policy or get_policy()
     comment = submission.comment
-    # Asked before the lock is taken: a policy may run queries (flood limits) and the lock
-    # should be held only for the insert itself.
-    verdict = (policy or get_policy()).assess(submission)
+    email = (comment.email or "").strip().lower()
+    comment.identity_verified = bool(comment.user_id) or bool(
+        email and submission.token_email == email
+    )
+    # The text is judged before any lock is taken.
+    verdict = policy.assess(submission)
     if verdict.refusal is not None:
         raise CommentRefused(verdict.refusal)
-    comment.status = verdict.status
-    comment.moderation_reasons = [reason.as_dict() for reason in verdict.reasons]
-    return save_new_comment(comment, check_parent=True)
+    judge_sender = getattr(policy, "assess_sender", None)
+    with transaction.atomic():
+        _lock_sender(comment)
+        if judge_sender is not None:
+            verdict = combine(verdict, judge_sender(submission))
+            if verdict.refusal is not None:
+                raise CommentRefused(verdict.refusal)
+        comment.status = verdict.status
+        comment.moderation_reasons = [reason.as_dict() for reason in verdict.reasons]
+        try:
+            return save_new_comment(comment, check_parent=True)
+        except IntegrityError:
+            nonce = comment.form_nonce
+            if nonce and Comment.objects.filter(form_nonce=nonce).exists():
+                raise FormAlreadyUsed(Refusal(REUSED_FORM_MESSAGE)) from None
+            raise
 
 
 def save_new_comment(comment, *, check_parent=True):
@@ -235,6 +274,30 @@ def recount(post_ids):
     """Recompute Post.comment_count for these posts (used after bulk imports)."""
     with transaction.atomic():
         _recount(list(post_ids))
+
+
+def _lock_sender(comment):
+    """Serialise the comments of one sender (see the module docstring)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite: the IMMEDIATE transaction already holds the database's write lock.
+    keys = [f"ip:{comment.ip_address}" if comment.ip_address else ""]
+    keys.append(f"email:{comment.email.strip().lower()}" if comment.email else "")
+    keys.append(f"user:{comment.user_id}" if comment.user_id else "")
+    numbers = sorted({_lock_number(key) for key in keys if key})
+    if not numbers:
+        return
+    with connection.cursor() as cursor:
+        # One statement; unnest() yields the sorted numbers in order, so every writer takes
+        # its locks in the same order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, number) FROM unnest(%s::integer[]) AS number",
+            [SENDER_LOCK_CLASS, numbers],
+        )
+
+
+def _lock_number(key):
+    """A 32-bit signed number for a lock key, the same in every process."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
 def _lock_post(post_id):

@@ -7,7 +7,11 @@ app_name = "comments"
 urlpatterns = [
     path("<int:pk>/", views.permalink, name="permalink"),
     path("post/<int:post_id>/", views.new_comment, name="post"),
-    re_path(r"^avatar/(?P<key>[0-9a-f]{20})\.png$", views.avatar, name="avatar"),
+    re_path(
+        r"^avatar/(?P<key>[0-9a-f]{20})-(?P<signature>[0-9a-f]{12})\.png$",
+        views.avatar,
+        name="avatar",
+    ),
     path("feed/", feeds.LatestCommentsFeed(), name="feed"),
     path("feed/<slug:slug>/", feeds.PostCommentsFeed(), name="post_feed"),
 ]

@@ -1,11 +1,44 @@
-"""What the site remembers of one browser: the held comments it posted.
+"""What the site remembers of one browser: the held comments it posted, and who it is.
 
 A guest whose comment waits for a moderator still sees it on the page (marked as awaiting
 moderation); its id is kept in the session, and comments.pages draws it for that viewer only.
+
+With every guest comment the browser gets a signed commenter token for the e-mail address it
+used. The moderation policy counts a guest as a known commenter only when the token vouches
+for the address typed: someone who types another reader's e-mail has no such token.
 """
+
+from django.conf import settings
 
 SESSION_KEY = "comments_pending"
 REMEMBERED = 50
+TOKEN_COOKIE = "commenter"
+TOKEN_SALT = "comments.commenter-token"
+TOKEN_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def commenter_token_email(request):
+    """The e-mail address (lower-cased) this browser's signed token vouches for, or None."""
+    value = request.get_signed_cookie(
+        TOKEN_COOKIE, default=None, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE
+    )
+    return value or None
+
+
+def remember_commenter(response, comment):
+    """Issue the signed token for the address of a guest comment just stored."""
+    email = (comment.email or "").strip().lower()
+    if not email:
+        return
+    response.set_signed_cookie(
+        TOKEN_COOKIE,
+        email,
+        salt=TOKEN_SALT,
+        max_age=TOKEN_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def pending_ids(request):

@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -6,14 +6,14 @@ from django.views.decorators.http import require_POST
 from blog.models import Post
 from blog.views import post_context
 
-from .avatars import avatar_png
+from .avatars import avatar_png, is_issued
 from .client_ip import client_ip
 from .forms import CommentForm
 from .models import Comment
 from .pages import comment_url
 from .policy import get_policy
-from .posting import CommentRefused, post_comment
-from .viewer import remember_pending
+from .posting import CommentRefused, FormAlreadyUsed, post_comment
+from .viewer import commenter_token_email, remember_commenter, remember_pending
 
 
 @require_POST
@@ -27,16 +27,23 @@ def new_comment(request, post_id):
     if not form.is_valid():
         return _post_page_with_form(request, post, form, status=400)
     submission = form.submission(
-        ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        token_email=commenter_token_email(request),
     )
     try:
         comment = post_comment(submission, policy=policy)
     except CommentRefused as refused:
+        if isinstance(refused, FormAlreadyUsed):
+            form.renew_stamp()
         form.add_error(None, refused.refusal.message)
         return _post_page_with_form(request, post, form, status=refused.refusal.status_code)
     if comment.status == Comment.Status.PENDING:
         remember_pending(request, comment)
-    return redirect(comment_url(comment))
+    response = redirect(comment_url(comment))
+    if comment.user_id is None:
+        remember_commenter(response, comment)
+    return response
 
 
 def _post_page_with_form(request, post, form, *, status):
@@ -53,5 +60,7 @@ def permalink(request, pk):
 
 
 @cache_control(public=True, max_age=60 * 60 * 24 * 365, immutable=True)
-def avatar(request, key):
+def avatar(request, key, signature):
+    if not is_issued(key, signature):
+        raise Http404("No such picture.")
     return HttpResponse(avatar_png(key), content_type="image/png")

@@ -11,7 +11,13 @@ comments.posting through the seam in comments.policy. The rules, in the order th
 5. blocklist phrases hold the comment or mark it spam (each entry says which);
 6. more than N links holds it;
 7. an offensive-language score above a threshold holds it (optional extra);
-8. a first-time commenter is held; a known commenter is published.
+8. a first-time commenter is held; a known commenter is published. Known means signed in
+   with approved comments, or a guest whose name and e-mail match an approved comment and
+   whose browser carries the signed commenter token issued with an earlier comment.
+
+Rules 1-3 and 8 judge the sender and run in assess_sender(), which comments.posting calls
+under a lock keyed by the sender inside the storing transaction; the others judge the text
+and run in assess(), before any lock.
 
 The strictest outcome wins (spam over pending over published) and every rule that applied
 adds a Reason: a stable code from ReasonCode (the queue filters on it) and a sentence for
@@ -28,14 +34,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.policy import ApproveAll, Reason, Refusal, Verdict
+from comments.policy import SEVERITY, ApproveAll, Reason, Refusal, Verdict
 
 from . import blocklist
 from .models import Ban, BlockedTerm, ModerationSettings
 
 logger = logging.getLogger(__name__)
 Status = Comment.Status
-SEVERITY = {Status.APPROVED: 0, Status.PENDING: 1, Status.SPAM: 2}
 LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 BANNED_MESSAGE = "Your comment could not be posted."
 
@@ -93,6 +98,22 @@ class ModerationPolicy(ApproveAll):
         return True
 
     def assess(self, submission):
+        """The comment itself: bot signals, blocklist, links, offensive language."""
+        config = ModerationSettings.load()
+        comment = submission.comment
+        outcomes = []  # (status, Reason)
+        outcomes += self._bot_signals(submission, config)
+        outcomes += self._blocklist(comment)
+        outcomes += self._links(comment, config)
+        outcomes += self._offensive(comment, config)
+        return _verdict(outcomes)
+
+    def assess_sender(self, submission):
+        """The sender: bans, flood and duplicate limits, first-time or known commenter.
+
+        comments.posting calls this under a lock keyed by the sender, in the transaction that
+        stores the comment, so the counts below cannot race with a parallel post.
+        """
         config = ModerationSettings.load()
         comment = submission.comment
         for check in (self._banned, self._flood, self._duplicate):
@@ -107,15 +128,7 @@ class ModerationPolicy(ApproveAll):
                     refusal[1].text,
                 )
                 return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
-
-        outcomes = []  # (status, Reason)
-        outcomes += self._bot_signals(submission, config)
-        outcomes += self._blocklist(comment)
-        outcomes += self._links(comment, config)
-        outcomes += self._offensive(comment, config)
-        outcomes += self._first_time(comment, config)
-        status = max((s for s, _ in outcomes), key=SEVERITY.__getitem__, default=Status.APPROVED)
-        return Verdict(status=status, reasons=[reason for _, reason in outcomes])
+        return _verdict(self._first_time(submission, config))
 
     # Refusals: (Refusal, Reason for the log) or None.
 
@@ -160,6 +173,27 @@ class ModerationPolicy(ApproveAll):
                 ReasonCode.DUPLICATE, "Refused: duplicate of a recent comment."
             )
         return None
+
+    @staticmethod
+    def _approved_before(submission):
+        """How many approved comments make this sender a known commenter.
+
+        A signed-in user is known by their account. A guest only when the name and the e-mail
+        both match an approved comment (WordPress's rule) and the browser carries the signed
+        token issued with an earlier comment for that address: typing someone else's e-mail
+        is not enough to skip moderation.
+        """
+        comment = submission.comment
+        if comment.user_id:
+            return Comment.objects.public().filter(user_id=comment.user_id).count()
+        email = (comment.email or "").strip().lower()
+        if not email or submission.token_email != email:
+            return 0
+        return (
+            Comment.objects.public()
+            .filter(email__iexact=email, name__iexact=comment.name.strip())
+            .count()
+        )
 
     @staticmethod
     def _same_sender(comment, *, by_ip):
@@ -228,12 +262,12 @@ class ModerationPolicy(ApproveAll):
             return [(Status.PENDING, Reason(ReasonCode.OFFENSIVE, text))]
         return []
 
-    def _first_time(self, comment, config):
+    def _first_time(self, submission, config):
+        comment = submission.comment
         user = comment.user if comment.user_id else None
         if user is not None and user.is_staff:
             return [(Status.APPROVED, Reason(ReasonCode.STAFF, "Published: staff member."))]
-        known = self._same_sender(comment, by_ip=False)
-        approved = Comment.objects.public().filter(known).count() if known else 0
+        approved = self._approved_before(submission)
         if approved:
             text = f"Published: known commenter ({approved} approved)."
             return [(Status.APPROVED, Reason(ReasonCode.KNOWN, text))]
@@ -241,6 +275,11 @@ class ModerationPolicy(ApproveAll):
             text = "Held: first comment from this author."
             return [(Status.PENDING, Reason(ReasonCode.FIRST_TIME, text))]
         return []
+
+
+def _verdict(outcomes):
+    status = max((s for s, _ in outcomes), key=SEVERITY.__getitem__, default=Status.APPROVED)
+    return Verdict(status=status, reasons=[reason for _, reason in outcomes])
 
 
 def _phrase_text(verb, phrase):

@@ -1,3 +1,5 @@
+import threading
+
 import pytest
 
 
@@ -42,3 +44,33 @@ def _approve_all_comments_by_default(settings):
 def _fast_password_hashing(settings):
     """Factories hash a password for every user; the default hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def at_once():
+    """at_once(work, threads=8): run work(number) in that many threads released at the same
+    instant, each with its own database connection; returns the exceptions they raised."""
+    from django.db import close_old_connections, connection
+
+    def run(work, threads=8):
+        barrier = threading.Barrier(threads)
+        errors = []
+
+        def worker(number):
+            try:
+                barrier.wait()
+                work(number)
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                errors.append(error)
+            finally:
+                connection.close()
+
+        workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join()
+        close_old_connections()
+        return errors
+
+    return run

@@ -84,10 +84,26 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 def submit_comment(
-    post, *, parent=None, name="Ana", email="a@example.com", body="Hello", **signals
+    post,
+    *,
+    parent=None,
+    name="Ana",
+    email="a@example.com",
+    body="Hello",
+    ip_address=None,
+    user=None,
+    **signals,
 ):
     """Post a comment through the policy and the posting path, as the form does."""
-    draft = draft_comment(post=post, parent=parent, name=name, email=email, body=body)
+    draft = draft_comment(
+        post=post,
+        parent=parent,
+        name=name,
+        email=email,
+        body=body,
+        ip_address=ip_address,
+        user=user,
+    )
     return post_comment(Submission(comment=draft, **signals))
 
 
@@ -191,3 +207,13 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
     if draw:
         redraw_stale(Comment.objects.filter(post=post))
     return nodes
+
+
+def commenter_token(email):
+    """(cookie name, value) of the signed commenter token a browser gets with a comment."""
+    from django.core.signing import get_cookie_signer
+
+    from comments.viewer import TOKEN_COOKIE, TOKEN_SALT
+
+    value = get_cookie_signer(salt=TOKEN_COOKIE + TOKEN_SALT).sign(email.strip().lower())
+    return TOKEN_COOKIE, value

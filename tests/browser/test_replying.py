@@ -5,7 +5,7 @@ import re
 import pytest
 
 from comments.models import Comment
-from tests.factories import PostFactory
+from tests.factories import PostFactory, commenter_token
 
 NEW_COMMENT_URL = re.compile(r"#comment-(\d+)$")
 
@@ -40,10 +40,14 @@ def parent_comment_id(locator):
 
 
 def test_without_javascript_a_known_commenter_replies_at_depth_2_and_appears_at_once(
-    new_context, discussion, moderation_policy
+    new_context, discussion, moderation_policy, live_server
 ):
     target = discussion["grandchild"]
-    page = new_context(java_script_enabled=False).new_page()
+    context = new_context(java_script_enabled=False)
+    # Ada commented from this browser before, so it carries her commenter token.
+    name, value = commenter_token("ada@example.com")
+    context.add_cookies([{"name": name, "value": value, "url": live_server.url}])
+    page = context.new_page()
     page.goto(discussion["post"].get_absolute_url())
     reply_link(page, target).click()
 

@@ -4,10 +4,7 @@ Real transactions (transaction=True) on a file database (tests/conftest.py), one
 per thread: a rolled-back test transaction or a shared in-memory database would hide the race.
 """
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from blog.models import Post
 from comments.models import Comment
@@ -21,30 +18,7 @@ THREADS = 8
 WRITES_PER_THREAD = 12
 
 
-def _run_at_once(work):
-    """Start every worker at the same moment; collect their exceptions."""
-    barrier = threading.Barrier(THREADS)
-    errors = []
-
-    def worker(number):
-        try:
-            barrier.wait()
-            work(number)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    close_old_connections()
-    return errors
-
-
-def test_concurrent_replies_and_new_threads_keep_every_tree_sound():
+def test_concurrent_replies_and_new_threads_keep_every_tree_sound(at_once):
     post = PostFactory()
     root = submit_comment(post, name="Root", email="r@example.com", body="Start")
 
@@ -60,7 +34,7 @@ def test_concurrent_replies_and_new_threads_keep_every_tree_sound():
                 post, parent=target, name=f"T{number}", email="t@example.com", body="Re"
             )
 
-    errors = _run_at_once(work)
+    errors = at_once(work, THREADS)
     assert errors == []
     assert find_tree_problems() == []
     total = 1 + THREADS * WRITES_PER_THREAD
@@ -70,7 +44,7 @@ def test_concurrent_replies_and_new_threads_keep_every_tree_sound():
     assert Post.objects.get(pk=post.pk).comment_count == total
 
 
-def test_concurrent_deletes_and_replies_keep_every_tree_sound():
+def test_concurrent_deletes_and_replies_keep_every_tree_sound(at_once):
     post = PostFactory()
     root = submit_comment(post, name="Root", email="r@example.com", body="Start")
     doomed = [
@@ -84,7 +58,7 @@ def test_concurrent_deletes_and_replies_keep_every_tree_sound():
                 delete_comment(doomed[number])
             submit_comment(post, parent=root, name=f"T{number}", email="t@example.com", body="R")
 
-    errors = _run_at_once(work)
+    errors = at_once(work, THREADS)
     assert errors == []
     assert find_tree_problems() == []
     assert Comment.objects.filter(post=post).count() == 1 + THREADS * (WRITES_PER_THREAD // 2)

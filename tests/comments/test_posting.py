@@ -7,7 +7,7 @@ from django.core import signing
 from django.test import Client, override_settings
 
 from blog.models import Post
-from comments.forms import TIMESTAMP_SALT
+from comments.forms import TIMESTAMP_SALT, new_stamp
 from comments.models import Comment
 from comments.policy import Reason, Refusal, Verdict
 from tests.factories import CommentFactory, UserFactory
@@ -129,7 +129,7 @@ def test_a_held_comment_is_shown_only_to_its_poster(client, post, post_url, gues
 @override_settings(COMMENTS_POLICY="tests.comments.test_posting.SpyPolicy")
 def test_the_policy_sees_the_comment_honeypot_and_elapsed_time(client, post, post_url, guest_data):
     SEEN.clear()
-    guest_data["rendered"] = signing.dumps(time.time() - 30, salt=TIMESTAMP_SALT)
+    guest_data["rendered"] = new_stamp(now=time.time() - 30)
     guest_data["homepage"] = "http://spam.example"
     client.post(post_url, guest_data, REMOTE_ADDR="203.0.113.9")
     (submission,) = SEEN
@@ -152,7 +152,7 @@ def test_a_forged_time_stamp_reaches_the_policy_as_unknown(client, post_url, gue
 def test_the_form_carries_a_signed_time_stamp_and_a_labelled_honeypot(client, post):
     page = client.get(post.get_absolute_url()).text
     stamp = page.split('name="rendered" value="')[1].split('"')[0]
-    assert abs(signing.loads(stamp, salt=TIMESTAMP_SALT) - time.time()) < 60
+    assert abs(signing.loads(stamp, salt=TIMESTAMP_SALT)["t"] - time.time()) < 60
     assert '<label for="id_homepage">Leave this field empty</label>' in page
 
 

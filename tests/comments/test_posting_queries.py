@@ -3,11 +3,10 @@
 import time
 
 import pytest
-from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments.forms import TIMESTAMP_SALT
+from comments.forms import new_stamp
 from comments.models import Comment
 from tests.factories import CommentFactory
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, guest_data):
     parent = CommentFactory(post=post, stored=True)
     guest_data["parent"] = parent.pk
-    guest_data["rendered"] = signing.dumps(time.time() - 30, salt=TIMESTAMP_SALT)
+    guest_data["rendered"] = new_stamp(now=time.time() - 30)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(post_url, guest_data)
     assert response.status_code == 302
@@ -33,4 +32,5 @@ def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, 
     # The post, the lock, the parent, django-mptt's read of the parent's tree columns and its
     # shift of the later rows, the insert, its stored HTML, the comment count, and the
     # redirect's page number (2). It was 12 when the form and the renderer loaded the parent.
-    assert len(sql) <= 10, sql
+    # PostgreSQL adds one statement: the advisory locks keyed by the sender.
+    assert len(sql) <= 10 + (connection.vendor == "postgresql"), sql

@@ -5,8 +5,9 @@ from bs4 import BeautifulSoup
 from django.test import override_settings
 
 from comments.models import Comment
+from comments.posting import PARENT_UNAVAILABLE
 from comments.trees import find_tree_problems
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_the_form_without_replyto_has_no_parent_and_hides_the_replying_line(clie
     assert soup.find(class_="replying-to").has_attr("hidden")
 
 
-@pytest.mark.parametrize("replyto", ["999999", "abc", "-3"])
+@pytest.mark.parametrize("replyto", ["abc", "-3"])
 def test_a_replyto_that_is_not_a_comment_shows_the_plain_form(client, post, replyto):
     response = client.get(post.get_absolute_url() + f"?replyto={replyto}")
     assert response.status_code == 200
@@ -74,7 +75,26 @@ def test_a_replyto_that_is_not_a_comment_shows_the_plain_form(client, post, repl
 def test_a_replyto_a_removed_comment_explains_and_offers_a_new_comment(client, post):
     removed = CommentFactory(post=post, status="removed")
     page = client.get(post.get_absolute_url() + f"?replyto={removed.pk}").text
-    assert "was removed, so it cannot take replies. You can still leave a new comment." in page
+    assert f"{PARENT_UNAVAILABLE} You can still leave a new comment." in page
+
+
+def test_replyto_answers_alike_for_every_comment_a_reader_cannot_see(client, post):
+    """No oracle: a missing, held, removed or spam comment gives the same page."""
+    hidden = [
+        999999,
+        CommentFactory(post=post, status="pending").pk,
+        CommentFactory(post=post, status="removed").pk,
+        CommentFactory(post=post, status="spam").pk,
+        CommentFactory(post=PostFactory()).pk,
+    ]
+    notices = set()
+    for pk in hidden:
+        soup = BeautifulSoup(
+            client.get(post.get_absolute_url() + f"?replyto={pk}").text, "html.parser"
+        )
+        notices.add(soup.select_one(".form-notice").get_text(" ", strip=True))
+        assert soup.find("input", attrs={"name": "parent"}).get("value") is None
+    assert notices == {f"{PARENT_UNAVAILABLE} You can still leave a new comment."}
 
 
 @override_settings(COMMENTS_MAX_DEPTH=3)

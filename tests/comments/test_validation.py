@@ -73,7 +73,7 @@ def test_a_parent_from_another_post_is_refused(client, post_url, guest_data):
     guest_data["parent"] = elsewhere.pk
     response = client.post(post_url, guest_data)
     assert response.status_code == 400
-    assert "The comment you are replying to does not exist on this post." in response.text
+    assert "The comment you are replying to is not available for replies." in response.text
     assert Comment.objects.count() == 1
 
 
@@ -81,7 +81,7 @@ def test_a_parent_that_does_not_exist_is_refused(client, post_url, guest_data):
     guest_data["parent"] = 987654
     response = client.post(post_url, guest_data)
     assert response.status_code == 400
-    assert "does not exist on this post" in response.text
+    assert "The comment you are replying to is not available for replies." in response.text
 
 
 def test_a_parent_that_is_not_a_number_is_refused(client, post_url, guest_data):
@@ -99,7 +99,7 @@ def test_replies_to_removed_or_spam_comments_are_refused(
     guest_data["parent"] = parent.pk
     response = client.post(post_url, guest_data)
     assert response.status_code == 400
-    assert "was removed, so it cannot take replies" in response.text
+    assert "The comment you are replying to is not available for replies." in response.text
     assert Comment.objects.count() == 1
 
 
@@ -108,4 +108,24 @@ def test_replies_to_held_comments_are_refused(client, post, post_url, guest_data
     guest_data["parent"] = parent.pk
     response = client.post(post_url, guest_data)
     assert response.status_code == 400
-    assert "awaiting moderation and cannot take replies yet" in response.text
+    assert "The comment you are replying to is not available for replies." in response.text
+
+
+def test_replying_to_a_comment_one_cannot_see_answers_alike_whatever_became_of_it(
+    client, post, post_url, guest_data
+):
+    """No oracle: missing, held, removed, spam or elsewhere all get the same answer."""
+    parents = [
+        987654,
+        CommentFactory(post=post, status="pending").pk,
+        CommentFactory(post=post, status="removed").pk,
+        CommentFactory(post=post, status="spam").pk,
+        CommentFactory(post=PostFactory()).pk,
+    ]
+    answers = set()
+    for parent in parents:
+        guest_data["parent"] = parent
+        response = client.post(post_url, guest_data)
+        errors = response.text.split('id="comment-form-errors"')[1].split("</div>")[0]
+        answers.add((response.status_code, errors))
+    assert len(answers) == 1

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.policy import Submission
+from comments.policy import Submission, full_verdict
 from moderation.models import ModerationSettings
 from moderation.policy import BANNED_MESSAGE, ModerationPolicy
 from tests.factories import (
@@ -44,8 +44,12 @@ class Assessed:
 
 
 def assess(comment, policy=None, **signals):
+    """The full verdict, as if posted from a browser holding the commenter token for the
+    comment's address (tests of the token itself pass token_email)."""
     signals.setdefault("elapsed", 30.0)
-    return Assessed((policy or ModerationPolicy()).assess(Submission(comment=comment, **signals)))
+    signals.setdefault("token_email", (comment.email or "").lower() or None)
+    submission = Submission(comment=comment, **signals)
+    return Assessed(full_verdict(policy or ModerationPolicy(), submission))
 
 
 @pytest.fixture
@@ -65,6 +69,22 @@ def test_a_known_commenter_is_published_at_once(known_author):
     verdict = assess(new_comment(email="ANA@example.com"))
     assert verdict.status == Status.APPROVED
     assert verdict.reasons == ["Published: known commenter (1 approved)."]
+
+
+def test_a_guest_typing_a_known_commenters_email_without_their_token_is_held(known_author):
+    verdict = assess(new_comment(), token_email=None)
+    assert verdict.status == Status.PENDING
+    assert verdict.codes == ["first_time"]
+
+
+def test_a_token_for_another_address_does_not_make_a_guest_known(known_author):
+    verdict = assess(new_comment(), token_email="mallory@example.com")
+    assert verdict.status == Status.PENDING
+
+
+def test_the_name_must_match_the_known_commenters_too(known_author):
+    verdict = assess(new_comment(name="Someone Else"))
+    assert verdict.status == Status.PENDING
 
 
 def test_a_commenter_whose_only_comments_are_pending_or_spam_is_still_first_time():
@@ -235,7 +255,7 @@ def test_the_offensive_language_rule_is_off_without_the_extra(monkeypatch):
     monkeypatch.setattr("moderation.policy.load_offensive_classifier", lambda: None)
     policy = ModerationPolicy()
     assert not policy.offensive_check_enabled
-    CommentFactory(email="ana@example.com", status=Status.APPROVED)
+    CommentFactory(name="Ana", email="ana@example.com", status=Status.APPROVED)
     assert assess(new_comment(body="Anything at all"), policy=policy).status == Status.APPROVED
 
 

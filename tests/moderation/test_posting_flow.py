@@ -3,13 +3,15 @@
 import time
 
 import pytest
-from django.core import signing
+from django.test import Client
 from django.urls import reverse
 
-from comments.forms import TIMESTAMP_SALT
+from comments.avatars import avatar_url
+from comments.forms import new_stamp
 from comments.models import Comment
+from comments.posting import change_status
 from moderation.models import ModerationSettings
-from tests.factories import BanFactory, CommentFactory, PostFactory
+from tests.factories import BanFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
@@ -23,7 +25,7 @@ def form_data(seconds_ago=30, **fields):
         "body": "A first comment, written with care.",
         "parent": "",
         "homepage": "",
-        "rendered": signing.dumps(time.time() - seconds_ago, salt=TIMESTAMP_SALT),
+        "rendered": new_stamp(now=time.time() - seconds_ago),
         **fields,
     }
 
@@ -46,9 +48,30 @@ def test_a_first_time_guest_waits_and_the_reason_is_stored(client, post):
 
 
 def test_a_known_commenter_is_published(client, post):
-    CommentFactory(email="zoe@example.com", status=Status.APPROVED)
+    """Known = an approved comment with that name and e-mail, posted from this browser."""
+    send(client, post)
+    first = Comment.objects.get()
+    change_status(Comment.objects.filter(pk=first.pk), Status.APPROVED)
     send(client, post, body="Second thoughts.")
     assert Comment.objects.latest("pk").status == Status.APPROVED
+
+
+def test_someone_typing_a_known_commenters_name_and_email_is_held(client, post):
+    send(client, post)
+    change_status(Comment.objects.all(), Status.APPROVED)
+    impostor = Client()
+    send(impostor, post, body="Pretending to be Zoë.")
+    fake = Comment.objects.latest("pk")
+    assert fake.status == Status.PENDING
+    assert fake.reason_texts == ["Held: first comment from this author."]
+    real = Comment.objects.earliest("pk")
+    assert real.identity_verified is False  # a first comment proves nothing yet
+    send(client, post, body="The real Zoë again.")
+    again = Comment.objects.latest("pk")
+    assert again.identity_verified and not fake.identity_verified
+    # The impostor's comment does not show the real commenter's picture.
+    assert avatar_url("zoe@example.com") in again.html
+    assert avatar_url("zoe@example.com") not in fake.html
 
 
 def test_a_quick_post_is_stored_as_spam_without_telling_the_poster(client, post):
