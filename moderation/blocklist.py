@@ -156,3 +156,41 @@ def matches_linear(folded, phrase):
             }
         )
     return False
+
+
+# Letters from other scripts that look like Latin ones, and typed stand-ins, mapped to one
+# Latin letter each (i, l, 1, | and ! all read as "l", so "Adm1n" and "Admln" meet "Admin").
+CONFUSABLES = str.maketrans(
+    {
+        **dict.fromkeys("аαа", "a"),
+        **dict.fromkeys("в", "b"),
+        **dict.fromkeys("сϲ", "c"),
+        **dict.fromkeys("ԁ", "d"),
+        **dict.fromkeys("еεё3", "e"),
+        **dict.fromkeys("ɡ9", "g"),
+        **dict.fromkeys("нһ", "h"),
+        **dict.fromkeys("iіιlӏ1|!ℓ", "l"),
+        **dict.fromkeys("ј", "j"),
+        **dict.fromkeys("кκ", "k"),
+        **dict.fromkeys("м", "m"),
+        **dict.fromkeys("оο0", "o"),
+        **dict.fromkeys("рρ", "p"),
+        **dict.fromkeys("ѕ5$", "s"),
+        **dict.fromkeys("тτ7+", "t"),
+        **dict.fromkeys("уу", "y"),
+        **dict.fromkeys("хχ", "x"),
+        **dict.fromkeys("ν", "v"),
+        **dict.fromkeys("4@", "a"),
+        **dict.fromkeys("8", "b"),
+        **dict.fromkeys("2", "z"),
+    }
+)
+
+
+def skeleton(name):
+    """What a name looks like, for spotting impersonation: accents, case, spacing,
+    punctuation, invisible and direction-changing characters dropped, look-alike letters from
+    other scripts and typed stand-ins read as one Latin letter, "rn" read as "m"."""
+    folded = fold(name).translate(CONFUSABLES)
+    letters = "".join(ch for ch in folded if ch.isalnum())
+    return letters.replace("rn", "m")

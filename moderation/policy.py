@@ -29,6 +29,7 @@ import re
 from datetime import timedelta
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -57,6 +58,7 @@ class ReasonCode(models.TextChoices):
     BLOCKLIST = "blocklist", "Blocklist phrase"
     LINKS = "links", "Too many links"
     OFFENSIVE = "offensive", "Offensive-language score"
+    IMPERSONATION = "impersonation", "Name like staff or the author"
     FIRST_TIME = "first_time", "First comment"
     STAFF = "staff", "Staff member"
     KNOWN = "known", "Known commenter"
@@ -106,6 +108,7 @@ class ModerationPolicy(ApproveAll):
         outcomes += self._blocklist(comment)
         outcomes += self._links(comment, config)
         outcomes += self._offensive(comment, config)
+        outcomes += self._impersonation(comment)
         return _verdict(outcomes)
 
     def assess_sender(self, submission):
@@ -262,6 +265,20 @@ class ModerationPolicy(ApproveAll):
             return [(Status.PENDING, Reason(ReasonCode.OFFENSIVE, text))]
         return []
 
+    def _impersonation(self, comment):
+        """A guest whose name looks like a member of staff's, the post's author's or a role's
+        ("Admin", "Moderator"), whatever the disguise, is held for a moderator to look at."""
+        if comment.user_id or not comment.name:
+            return []
+        seen = blocklist.skeleton(comment.name)
+        if not seen:
+            return []
+        for name in _protected_names(comment.post):
+            if blocklist.skeleton(name) == seen:
+                text = f"Held: the name looks like “{name}” (staff, the author or a role)."
+                return [(Status.PENDING, Reason(ReasonCode.IMPERSONATION, text))]
+        return []
+
     def _first_time(self, submission, config):
         comment = submission.comment
         user = comment.user if comment.user_id else None
@@ -275,6 +292,18 @@ class ModerationPolicy(ApproveAll):
             text = "Held: first comment from this author."
             return [(Status.PENDING, Reason(ReasonCode.FIRST_TIME, text))]
         return []
+
+
+ROLE_NAMES = ("Admin", "Administrator", "Moderator", "Moderation", "Staff", "Editor")
+
+
+def _protected_names(post):
+    """Names a guest may not take: roles, the post's author and every member of staff."""
+    names = list(ROLE_NAMES)
+    people = get_user_model().objects.filter(Q(is_staff=True) | Q(pk=post.author_id))
+    for user in people.only("username", "first_name", "last_name"):
+        names += [user.get_username(), user.get_full_name()]
+    return [name for name in names if name]
 
 
 def _verdict(outcomes):

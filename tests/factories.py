@@ -63,9 +63,6 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
 
-    class Params:
-        stored = False
-
     parent = None
     name = factory.Sequence(lambda n: f"Reader {n}")
     email = factory.LazyAttribute(lambda c: f"{c.name.lower().replace(' ', '.')}@example.com")
@@ -77,8 +74,8 @@ class CommentFactory(factory.django.DjangoModelFactory):
         return self.parent.post if self.parent is not None else PostFactory()
 
     @classmethod
-    def _create(cls, model_class, *args, stored=False, **kwargs):
-        if not stored:
+    def _create(cls, model_class, *args, **kwargs):
+        if not kwargs.pop("stored", False):
             return super()._create(model_class, *args, **kwargs)
         return save_new_comment(model_class(*args, **kwargs), check_parent=False)
 
