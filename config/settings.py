@@ -151,6 +151,9 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# A failed CSRF check gets the site's own page (403) instead of Django's debug-style one.
+CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # Blog
