@@ -5,6 +5,7 @@ media on disk). With DJANGO_ENV=production, a missing SECRET_KEY or ALLOWED_HOST
 start-up instead of falling back to a default.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "security",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +53,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a throttled login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while the login is throttled (see below), even a right one.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,6 +161,26 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Admin login throttling (django-axes, security/throttling.py). Failures count per username
+# from one address and per address; either reaching its limit pauses sign-in from that
+# address (for that username, or for all) until LOGIN_COOLOFF_MINUTES pass without a new
+# failure. `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset`
+# lift pauses early. The address is the reader's, behind TRUSTED_PROXY_COUNT proxies.
+LOGIN_FAILURE_LIMITS = {
+    "username+ip_address": env.int("LOGIN_FAILURES_PER_USERNAME", default=5),
+    "ip_address": env.int("LOGIN_FAILURES_PER_IP", default=20),
+}
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS["username+ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_HANDLER = "security.throttling.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "comments.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# A successful sign-in does not clear the address's failures: with one account of their
+# own, someone could otherwise reset the per-address count between rounds of guesses.
+AXES_RESET_ON_SUCCESS = False
 
 # A failed CSRF check gets the site's own page (403) instead of Django's debug-style one.
 CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
