@@ -7,7 +7,9 @@ start-up instead of falling back to a default.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import django
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,8 +46,17 @@ INSTALLED_APPS = [
     "axes",
 ]
 
+# Content-Security-Policy (policy below): Django's own from 6.0 on, django-csp before.
+CSP_MIDDLEWARE = (
+    "django.middleware.csp.ContentSecurityPolicyMiddleware"
+    if django.VERSION >= (6, 0)
+    else "csp.middleware.CSPMiddleware"
+)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    CSP_MIDDLEWARE,
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +173,27 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+
+# Blog
+BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Cover uploads: largest file and largest picture (width x height) the admin accepts.
+BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
+BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
+
+# Comments (see docs/tree.md for the tree rules these settings serve)
+COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
+COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
+# How many reverse proxies / load balancers we run in front of the app (each appends to
+# X-Forwarded-For). 0 means readers connect directly and REMOTE_ADDR is their address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Which moderation policy decides the status of a new comment (see comments/policy.py).
+COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
+
+# Web-layer defences (README, "Defenses"): login throttling, CSP, Permissions-Policy, CSRF.
+
 # Admin login throttling (django-axes, security/throttling.py). Failures count per username
 # from one address and per address; either reaching its limit pauses sign-in from that
 # address (for that username, or for all) until LOGIN_COOLOFF_MINUTES pass without a new
@@ -182,27 +214,68 @@ AXES_HTTP_RESPONSE_CODE = 429
 # own, someone could otherwise reset the per-address count between rounds of guesses.
 AXES_RESET_ON_SUCCESS = False
 
+# Content-Security-Policy: everything from this origin, no inline script or style anywhere
+# (the site and Django's admin have none), frames only for the video players that
+# blog/markup.py embeds, and never framed ourselves. Images may also come from Gravatar
+# when it is on, from an absolute MEDIA_URL, and from CSP_EXTRA_IMG_SRC (a media bucket).
+VIDEO_EMBED_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+_media_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else ""
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": [
+        "'self'",
+        *(["https://www.gravatar.com"] if COMMENTS_GRAVATAR else []),
+        *([_media_origin] if _media_origin else []),
+        *env.list("CSP_EXTRA_IMG_SRC", default=[]),
+    ],
+    "frame-src": VIDEO_EMBED_ORIGINS,
+    "frame-ancestors": ["'none'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+if django.VERSION >= (6, 0):
+    SECURE_CSP = CSP_DIRECTIVES
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+
+# Permissions-Policy: no page here needs a device, sensor or payment. The video frames keep
+# what their players use (the iframe's allow attribute asks for these three).
+PERMISSIONS_POLICY = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "ambient-light-sensor",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+        [],
+    ),
+    **dict.fromkeys(
+        ["encrypted-media", "fullscreen", "picture-in-picture"], ["self", *VIDEO_EMBED_ORIGINS]
+    ),
+}
+
 # A failed CSRF check gets the site's own page (403) instead of Django's debug-style one.
 CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
-
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-
-# Blog
-BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-# Cover uploads: largest file and largest picture (width x height) the admin accepts.
-BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
-BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
-
-# Comments (see docs/tree.md for the tree rules these settings serve)
-COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
-COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
-COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
-# How many reverse proxies / load balancers we run in front of the app (each appends to
-# X-Forwarded-For). 0 means readers connect directly and REMOTE_ADDR is their address.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Which moderation policy decides the status of a new comment (see comments/policy.py).
-COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
 
 # X-Forwarded-Proto is believed only when we run a proxy that sets it: without one, any
 # client could send "https" and skip the SSL redirect or receive secure-only cookies over

@@ -17,6 +17,7 @@ NAMES = [
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "SILENCED_SYSTEM_CHECKS",
+    "CSP_DIRECTIVES",
 ]
 OURS = {
     "DJANGO_ENV",
@@ -73,3 +74,21 @@ def test_hsts_preload_and_subdomains_are_opt_in_and_then_checked():
     assert found["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
     assert found["SECURE_HSTS_PRELOAD"] is True
     assert found["SILENCED_SYSTEM_CHECKS"] == []
+
+
+def test_images_come_from_this_site_only_by_default():
+    assert settings_with()["CSP_DIRECTIVES"]["img-src"] == ["'self'"]
+
+
+def test_images_may_come_from_gravatar_a_media_host_and_listed_origins_when_configured():
+    found = settings_with(
+        COMMENTS_GRAVATAR="true",
+        MEDIA_URL="https://media.example.com/uploads/",
+        CSP_EXTRA_IMG_SRC="https://bucket.example.net",
+    )
+    assert found["CSP_DIRECTIVES"]["img-src"] == [
+        "'self'",
+        "https://www.gravatar.com",
+        "https://media.example.com",
+        "https://bucket.example.net",
+    ]
