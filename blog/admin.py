@@ -58,8 +58,7 @@ class PostAdmin(admin.ModelAdmin):
         if not cover:
             return "No cover yet."
         return format_html(
-            '<img src="{}" alt="{}" width="320" style="height:auto">'
-            "<br>{} × {} pixels, {} renditions",
+            '<img src="{}" alt="{}" width="320"><br>{} × {} pixels, {} renditions',
             obj.cover_image.storage.url(obj.cover_renditions[0]["jpeg"]),
             obj.cover_alt,
             obj.cover_width,

@@ -2,7 +2,12 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -126,3 +131,22 @@ def page_not_found(request, exception):
 def server_error(request):
     # No request context: the database may be what failed, so nothing here may query it.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# The 400 and 403 pages are drawn without the request for two reasons. Django's own views
+# carry @requires_csrf_token, which runs the CSRF check again: when the request body is what
+# was wrong (a charset Django cannot decode), that second read raises inside the error
+# handler and every POST answered 500. And a request we refuse should cost no database query.
+
+
+def bad_request(request, exception):
+    return HttpResponseBadRequest(loader.get_template("400.html").render())
+
+
+def permission_denied(request, exception):
+    return HttpResponseForbidden(loader.get_template("403.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: an expired or missing form token, in the site's style."""
+    return HttpResponseForbidden(loader.get_template("403_csrf.html").render())

@@ -23,5 +23,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "blog.views.bad_request"
+handler403 = "blog.views.permission_denied"
 handler404 = "blog.views.page_not_found"
 handler500 = "blog.views.server_error"
