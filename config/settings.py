@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "moderation",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,358 @@
+"""Writing a post's imported discussion in bulk: the one module of imports/ that touches trees.
+
+Live replies go through comments.posting one at a time; an import writes thousands, so it
+follows ../shared/TREE.md rule 10 instead, inside the caller's transaction for one post:
+
+1. lock the post row (SELECT ... FOR UPDATE, as comments.posting does; on SQLite the IMMEDIATE
+   transaction already holds the write lock), and take the global advisory lock before new
+   tree ids are allocated (PostgreSQL), with the same key as comments.posting;
+2. with django-mptt's updates disabled, insert the new comments with bulk_create, parents
+   before children, each new top-level comment on its own new tree id, replies in the tree of
+   their parent with placeholder lft values in date order;
+3. rebuild just the affected trees from `parent` (django-mptt's partial_rebuild), which
+   orders siblings by those placeholders: replies come out in date order, after any replies
+   the tree already had;
+4. fill the derived fields through `finish_comments`, the single call into comments/ for
+   body_html, the stored fragment and Post.comment_count.
+
+The depth cap is applied exactly as comments.posting.save_new_comment does: a reply to a
+comment at settings.COMMENTS_MAX_DEPTH - 1 attaches to that comment's parent and records the
+comment it answers in `in_reply_to`. A comment whose parent is not in the file (nor imported
+before) becomes top-level and is listed; so is one caught in a parent loop. Comments already
+imported are updated in place when the file changed (status, text, author fields), never
+moved.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Max, Q
+
+from blog.models import Post
+from comments.formatting import render_comment_body
+from comments.models import Comment
+from comments.posting import NEW_TREE_LOCK_KEY, recount
+from comments.rendering import redraw_stale
+
+from .models import SourceRecord
+
+CHUNK = 2000
+UPDATED_FIELDS = ["status", "body", "name", "email", "url", "ip_address", "created_at", "user"]
+
+
+@dataclass
+class SourceComment:
+    """One comment as an export gives it, already mapped to the blog's fields."""
+
+    source_id: str
+    parent_id: str  # "" for a top-level comment
+    name: str
+    email: str
+    url: str
+    ip_address: str | None
+    created_at: datetime
+    status: str
+    body: str
+    user: object = None
+
+    def fingerprint(self):
+        values = (
+            self.parent_id,
+            self.name,
+            self.email,
+            self.url,
+            self.ip_address,
+            self.created_at.isoformat(),
+            self.status,
+            self.body,
+            getattr(self.user, "pk", None),
+        )
+        return hashlib.sha1(repr(values).encode()).hexdigest()  # noqa: S324 (not security)
+
+
+@dataclass
+class _New:
+    item: SourceComment
+    comment: Comment
+    parent: object = None  # what the file says it answers: a _New, an existing pk or None
+    generation: int = 0
+    children: list = field(default_factory=list)
+    real_parent: object = None  # where it is attached, after the depth cap
+    in_reply_to: object = None
+
+
+def lock_post(post_id):
+    list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
+
+
+def save_comments(post, items, *, source, site, summary, label):
+    """Create or update `items` (SourceComments of one post) inside the caller's transaction.
+
+    `label` names the post in the summary's lists. Returns nothing; counts go to `summary`.
+    """
+    lock_post(post.pk)
+    items = _unique(items, summary, label)
+    ids = [item.source_id for item in items]
+    records = _records(source, site, ids)
+    changed = []
+    new = []
+    for item in items:
+        record = records.get(item.source_id)
+        if record is None:
+            new.append(item)
+            continue
+        fingerprint = item.fingerprint()
+        if record.fingerprint == fingerprint:
+            summary.count("comment", "unchanged", item.status)
+            continue
+        comment = record.comment
+        comment.status, comment.body, comment.name = item.status, item.body, item.name
+        comment.email, comment.url, comment.ip_address = item.email, item.url, item.ip_address
+        comment.created_at, comment.user = item.created_at, item.user
+        record.fingerprint = fingerprint
+        changed.append((comment, record))
+        summary.count("comment", "updated", item.status)
+    if changed:
+        Comment.objects.bulk_update([c for c, _ in changed], UPDATED_FIELDS, batch_size=500)
+        SourceRecord.objects.bulk_update([r for _, r in changed], ["fingerprint"], batch_size=500)
+    created = _insert(post, new, records, source=source, site=site, summary=summary, label=label)
+    if created or changed:
+        finish_comments(post, created + [c for c, _ in changed], neighbours=bool(changed))
+
+
+def finish_comments(post, comments, *, neighbours=False):
+    """Derived fields of bulk-written comments, through comments/ (the one place to retarget).
+
+    Fills body_html (comments.formatting), draws and stores each comment's fragment
+    (comments.rendering.redraw_stale, the bulk form of store_fragment) and recounts
+    Post.comment_count (comments.posting.recount). With `neighbours`, the replies of these
+    comments are redrawn too, since their "in reply to" names may have changed.
+    """
+    for comment in comments:
+        comment.body_html = render_comment_body(comment.body)
+    Comment.objects.bulk_update(comments, ["body_html"], batch_size=500)
+    pks = [comment.pk for comment in comments]
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start : start + CHUNK]
+        touched = Q(pk__in=chunk)
+        if neighbours:
+            touched |= Q(parent_id__in=chunk) | Q(in_reply_to_id__in=chunk)
+        Comment.objects.filter(touched, post=post).update(html_version="")
+    redraw_stale(Comment.objects.filter(post=post))
+    recount([post.pk])
+
+
+def _unique(items, summary, label):
+    seen, unique = set(), []
+    for item in items:
+        if item.source_id in seen:
+            summary.skip("comment", "the same comment id twice in the file")
+            continue
+        seen.add(item.source_id)
+        unique.append(item)
+    return unique
+
+
+def _records(source, site, ids):
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = SourceRecord.objects.filter(
+            source=source,
+            site=site,
+            kind=SourceRecord.Kind.COMMENT,
+            source_id__in=ids[start : start + CHUNK],
+        ).select_related("comment")
+        found.update((row.source_id, row) for row in rows)
+    return found
+
+
+def _insert(post, items, records, *, source, site, summary, label):
+    if not items:
+        return []
+    cap = settings.COMMENTS_MAX_DEPTH
+    # Comments come in date order (then by id), whatever their order in the file, so a
+    # parent written after its child is no problem and replies keep their reading order.
+    items = sorted(items, key=lambda item: (item.created_at, _id_key(item.source_id)))
+    nodes = {}
+    for item in items:
+        comment = Comment(
+            post=post,
+            user=item.user,
+            name=item.name,
+            email=item.email,
+            url=item.url,
+            body=item.body,
+            status=item.status,
+            created_at=item.created_at,
+            ip_address=item.ip_address,
+        )
+        nodes[item.source_id] = _New(item=item, comment=comment)
+    # Parents already in the database: imported earlier, in this file or another one.
+    outside = {n.item.parent_id for n in nodes.values() if n.item.parent_id} - set(nodes)
+    outside_records = _records(source, site, sorted(outside - set(records)))
+    outside_records.update({sid: records[sid] for sid in outside & set(records)})
+    existing = {
+        row["pk"]: row
+        for row in Comment.objects.filter(
+            pk__in=[r.comment_id for r in outside_records.values()], post=post
+        ).values("pk", "parent_id", "level", "tree_id")
+    }
+    for node in nodes.values():
+        parent_id = node.item.parent_id
+        if not parent_id:
+            continue
+        if parent_id in nodes:
+            node.parent = nodes[parent_id]
+            nodes[parent_id].children.append(node)
+        elif parent_id in outside_records and outside_records[parent_id].comment_id in existing:
+            node.parent = outside_records[parent_id].comment_id
+        else:
+            summary.note(
+                "Comments whose parent is missing (made top-level)",
+                f"comment {node.item.source_id} on {label} (parent {parent_id})",
+            )
+    order = _generations(nodes, summary, label)
+    _place(order, existing, cap, summary)
+    trees = _allocate_trees(order, existing)
+    with Comment._tree_manager.disable_mptt_updates():
+        generations = {}
+        for node in order:
+            generations.setdefault(node.generation, []).append(node)
+        for generation in sorted(generations):
+            batch = generations[generation]
+            for node in batch:
+                comment = node.comment
+                comment.parent_id = _pk(node.real_parent)
+                comment.in_reply_to_id = _pk(node.in_reply_to)
+            Comment.objects.bulk_create([node.comment for node in batch], batch_size=500)
+        SourceRecord.objects.bulk_create(
+            [
+                SourceRecord(
+                    source=source,
+                    site=site,
+                    kind=SourceRecord.Kind.COMMENT,
+                    source_id=node.item.source_id,
+                    fingerprint=node.item.fingerprint(),
+                    comment=node.comment,
+                )
+                for node in order
+            ],
+            batch_size=500,
+        )
+    for tree_id in sorted(trees):
+        Comment._tree_manager.partial_rebuild(tree_id)
+    for node in order:
+        summary.count("comment", "created", node.item.status)
+    return [node.comment for node in order]
+
+
+def _id_key(source_id):
+    return (0, int(source_id), "") if source_id.isdigit() else (1, 0, source_id)
+
+
+def _generations(nodes, summary, label):
+    """Nodes with parents before children (breadth first); loops are cut and listed."""
+    order = []
+    queue = [node for node in nodes.values() if not isinstance(node.parent, _New)]
+    reached = set()
+    while queue:
+        next_queue = []
+        for node in queue:
+            reached.add(id(node))
+            order.append(node)
+            for child in node.children:
+                child.generation = node.generation + 1
+                next_queue.append(child)
+        queue = next_queue
+    for node in nodes.values():
+        if id(node) not in reached:
+            # Part of a parent loop (a file can say anything): made top-level.
+            summary.note(
+                "Comments in a parent loop (made top-level)",
+                f"comment {node.item.source_id} on {label}",
+            )
+            node.parent.children.remove(node)
+            node.parent = None
+            node.generation = 0
+            stack = [node]
+            while stack:
+                current = stack.pop()
+                reached.add(id(current))
+                order.append(current)
+                for child in current.children:
+                    child.generation = current.generation + 1
+                    stack.append(child)
+    order.sort(key=lambda node: node.generation)
+    return order
+
+
+def _place(order, existing, cap, summary):
+    """Set level, the real parent and in_reply_to, as save_new_comment does at the cap."""
+    for node in order:
+        parent = node.parent
+        if parent is None:
+            node.comment.level = 0
+            continue
+        parent_level, grandparent = _level_and_parent(parent, existing)
+        if parent_level + 1 >= cap:
+            node.in_reply_to, node.real_parent = parent, grandparent
+            node.comment.level = parent_level
+            summary.tally(f"Replies deeper than COMMENTS_MAX_DEPTH={cap} (attached at the cap)")
+        else:
+            node.real_parent = parent
+            node.comment.level = parent_level + 1
+
+
+def _level_and_parent(parent, existing):
+    if isinstance(parent, _New):
+        return parent.comment.level, parent.real_parent
+    row = existing[parent]
+    return row["level"], row["parent_id"]
+
+
+def _allocate_trees(order, existing):
+    """Tree ids and placeholder lft/rght for every node; returns the affected tree ids."""
+    roots = [node for node in order if node.real_parent is None]
+    top = 0
+    if roots:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
+        top = Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0
+        roots.sort(key=lambda node: (node.item.created_at, _id_key(node.item.source_id)))
+        for offset, node in enumerate(roots, start=1):
+            node.comment.tree_id = top + offset
+    existing_trees = set()
+    for node in order:
+        ref = node.real_parent
+        if ref is None:
+            continue
+        if isinstance(ref, _New):
+            node.comment.tree_id = ref.comment.tree_id
+        else:
+            node.comment.tree_id = existing[ref]["tree_id"]
+            existing_trees.add(node.comment.tree_id)
+    # Siblings are ordered by lft when the tree is rebuilt: new replies go after the replies
+    # a tree already has, in date order.
+    base = dict(
+        Comment.objects.filter(tree_id__in=existing_trees)
+        .values("tree_id")
+        .annotate(top=Max("rght"))
+        .values_list("tree_id", "top")
+    )
+    ranked = sorted(order, key=lambda node: (node.item.created_at, _id_key(node.item.source_id)))
+    for rank, node in enumerate(ranked):
+        node.comment.lft = base.get(node.comment.tree_id, 0) + 2 * rank + 1
+        node.comment.rght = node.comment.lft + 1
+    return {node.comment.tree_id for node in order}
+
+
+def _pk(ref):
+    if ref is None:
+        return None
+    if isinstance(ref, _New):
+        return ref.comment.pk
+    return ref
