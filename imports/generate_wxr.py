@@ -64,10 +64,8 @@ def generate(out, posts, comments, seed=13):
         count = per_post + (1 if number <= extra else 0)
         ids = []
         for index in range(count):
-            if index == 0 or rng.random() < 0.2:
-                parent = 0
-            else:
-                parent = rng.choice(ids[-12:])
+            new_thread = index == 0 or rng.random() < 0.2
+            parent = 0 if new_thread else rng.choice(ids[-12:])
             kind = "pingback" if rng.random() < 0.005 else "comment"
             when = date + timedelta(minutes=10 + index * 3)
             out.write(
