@@ -90,7 +90,7 @@ def video_link(url):
 
 
 def post_body(source, notes=None):
-    """Sanitised HTML (blocks separated by blank lines) for Post.body, from WordPress HTML."""
+    """Sanitised HTML, one block a line, for Post.body, from WordPress HTML."""
     notes = notes if notes is not None else BodyNotes()
     videos = []
     marker = "wpimportvideo"
@@ -164,11 +164,13 @@ def post_body(source, notes=None):
         link_rel=None,
     )
     blocks = _Paragraphs().blocks(cleaned)
+    # Blocks one per line, as Markdown writes them; a video link needs blank lines around
+    # it to stand on a line of its own.
     out = []
     for block in blocks:
         found = re.fullmatch(rf"<p>{marker}(\d+)x</p>", block)
-        out.append(videos[int(found.group(1))] if found else block)
-    body = "\n\n".join(out)
+        out.append(f"\n{videos[int(found.group(1))]}\n" if found else block)
+    body = "\n".join(out).strip()
     notes.images.extend(html.unescape(src) for src in IMG_SRC_RE.findall(body))
     return body
 
