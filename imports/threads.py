@@ -39,7 +39,7 @@ from blog.models import Post
 from comments.formatting import render_comment_body
 from comments.models import Comment
 from comments.posting import NEW_TREE_LOCK_KEY, recount
-from comments.rendering import fragment_version, redraw_stale, render_fragment
+from comments.rendering import FULL_FIELDS, draw, fragment_version, make_node, redraw_stale
 
 from .models import SourceRecord
 
@@ -131,16 +131,19 @@ def finish_comments(post, comments, *, neighbours=False):
     """Derived fields of bulk-written comments, through comments/ (the one place to retarget).
 
     Fills body_html (comments.formatting), draws each comment's fragment as store_fragment
-    does (comments.rendering.render_fragment and fragment_version) and stores both with one
-    statement per comment, then recounts
+    does (comments.rendering's make_node and draw, the two halves of render_fragment, and
+    fragment_version), stores both with one statement per comment, then recounts
     Post.comment_count (comments.posting.recount). With `neighbours`, the replies of these
     comments are redrawn too, since their "in reply to" names may have changed.
     """
     version = fragment_version()
+    names = _reply_names(comments)
     rows = []
     for comment in comments:
         comment.body_html = render_comment_body(comment.body)
-        comment.html = render_fragment(comment)
+        row = {name: getattr(comment, name) for name in FULL_FIELDS}
+        node = make_node(row, depth=comment.level + 1, post_author_id=post.author_id, names=names)
+        comment.html = draw(node)
         rows.append((comment.body_html, comment.html, version, comment.pk))
     _write_rows(rows)
     if neighbours:
@@ -151,6 +154,29 @@ def finish_comments(post, comments, *, neighbours=False):
             Comment.objects.filter(replies, post=post).update(html_version="")
         redraw_stale(Comment.objects.filter(post=post))
     recount([post.pk])
+
+
+def _reply_names(comments):
+    """pk -> name of the approved comments these answer, for the "in reply to" cues.
+
+    render_fragment looks them up with one query per comment; here it is one query per
+    post for the parents that were already in the database, the rest from memory.
+    """
+    wanted = {c.parent_id for c in comments} | {c.in_reply_to_id for c in comments}
+    wanted.discard(None)
+    here = {c.pk: c for c in comments}
+    names = {
+        pk: here[pk].name or "Anonymous"
+        for pk in wanted & here.keys()
+        if here[pk].status == Comment.Status.APPROVED
+    }
+    elsewhere = sorted(wanted - here.keys())
+    for start in range(0, len(elsewhere), CHUNK):
+        approved = Comment.objects.filter(
+            pk__in=elsewhere[start : start + CHUNK], status=Comment.Status.APPROVED
+        )
+        names.update((pk, name or "Anonymous") for pk, name in approved.values_list("pk", "name"))
+    return names
 
 
 def _write_rows(rows):

@@ -143,6 +143,14 @@ def test_each_comment_has_its_html_drawn_and_the_post_its_count(newsroom):
         assert comment.html_version
 
 
+def test_the_stored_fragments_are_what_comments_would_draw_for_them(newsroom):
+    from comments.rendering import fragment_version, render_fragment
+
+    for comment in Comment.objects.select_related("post"):
+        assert comment.html == render_fragment(comment)
+        assert comment.html_version == fragment_version()
+
+
 def test_pingbacks_and_trackbacks_are_skipped_with_a_count(newsroom):
     assert "pingback or trackback 2" in newsroom
     assert not Comment.objects.filter(name__in=["Other Blog", "Trackback Site"]).exists()
