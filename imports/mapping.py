@@ -150,7 +150,9 @@ class Terms:
 
     def _slug(self, nicename, name):
         max_length = self.model._meta.get_field("slug").max_length
-        return make_slug(nicename or name, max_length=max_length, fallback=f"{self.kind}")
+        # A name with no ASCII letters (日本) still needs a slug of its own.
+        digest = hashlib.sha1((nicename or name).encode()).hexdigest()[:8]  # noqa: S324
+        return make_slug(nicename or name, max_length=max_length, fallback=f"{self.kind}-{digest}")
 
     def get(self, nicename, name=""):
         slug = self._slug(nicename, name)
@@ -171,6 +173,8 @@ class Terms:
                 if self.model.objects.filter(name=stored_name).exists():
                     parent_name = self.described.get(parent, (parent,))[0] or slug
                     stored_name = f"{stored_name} ({parent_name})"[:name_max]
+                if self.model.objects.filter(name=stored_name).exists():
+                    stored_name = f"{stored_name[: name_max - len(slug) - 3]} ({slug})"
                 fields = {"name": stored_name, "slug": slug}
                 if self.model is Category:
                     fields["description"] = description

@@ -1,7 +1,8 @@
 """What the import commands share: the dry run, the progress bar and the error line.
 
 A dry run does the whole import inside one transaction and rolls it back, so its summary is
-exactly what a real run would print (on SQLite it holds the write lock until it ends).
+exactly what a real run would print; it holds the locks a real run takes post by post
+(SQLite's write lock, PostgreSQL's new-thread advisory lock) until it ends.
 The progress bar (tqdm) is drawn on stderr only when stderr is a terminal.
 """
 

@@ -7,12 +7,14 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from blog.models import Category, Post, Tag
 from comments.models import Comment
 from comments.posting import recount
 from comments.trees import find_tree_problems
 from imports.models import SourceRecord
+from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,10 +125,6 @@ def test_a_reply_attached_at_the_cap_is_exported_as_an_answer_to_whom_it_answers
 
 
 def test_posts_written_on_the_blog_survive_the_round_trip(run, tmp_path):
-    from django.utils import timezone
-
-    from tests.factories import CommentFactory, PostFactory
-
     # WXR dates are to the second.
     now = timezone.now().replace(microsecond=0)
     post = PostFactory(
@@ -149,3 +147,12 @@ def test_posts_written_on_the_blog_survive_the_round_trip(run, tmp_path):
     after = snapshot()
     # A Markdown body comes back as its HTML, which renders to the same page.
     assert after == before
+
+
+def test_characters_xml_cannot_carry_are_left_out_of_the_export(run, tmp_path):
+    PostFactory(title="Line\x0bbreak from Word", slug="word")
+    exported = tmp_path / "export.xml"
+    call_command("export_wordpress", output=str(exported), stderr=StringIO())
+    empty_the_site()
+    run("import_wordpress", str(exported))
+    assert Post.objects.get(slug="word").title == "Linebreak from Word"

@@ -255,3 +255,14 @@ def test_wxr_1_1_from_the_classic_editor(run, data):
     assert post.status == Post.Status.PUBLISHED
     assert [c.name for c in comments_of("hello-world")] == ["Mr WordPress", "Reply Guy"]
     assert find_tree_problems() == []
+
+
+def test_tags_with_no_ascii_letters_get_slugs_of_their_own():
+    from blog.models import Tag
+    from imports.mapping import Terms
+    from imports.summary import Summary
+
+    tags = Terms("wordpress", "site", Summary("test"), Tag)
+    japan, china = tags.get("%e6%97%a5%e6%9c%ac", "日本"), tags.get("%e4%b8%ad%e5%9b%bd", "中国")
+    assert japan != china
+    assert japan.name == "日本" and japan.slug.startswith("tag-")
