@@ -98,7 +98,7 @@ def save_comments(post, items, *, source, site, summary, label):
     `label` names the post in the summary's lists. Returns nothing; counts go to `summary`.
     """
     lock_post(post.pk)
-    items = _unique(items, summary, label)
+    items = _unique(items, summary)
     ids = [item.source_id for item in items]
     records = _records(source, site, ids)
     changed = []
@@ -195,7 +195,7 @@ def _write_rows(rows):
             cursor.executemany(sql, rows[start : start + 1000])
 
 
-def _unique(items, summary, label):
+def _unique(items, summary):
     seen, unique = set(), []
     for item in items:
         if item.source_id in seen:

@@ -225,6 +225,9 @@ class WordPressImport:
             if kind in PINGS:
                 self.summary.skip("comment", "pingback or trackback")
                 continue
+            if not (raw.get("wp:comment_id") or "").strip():
+                self.summary.skip("comment", "no wp:comment_id")
+                continue
             approved = (raw.get("wp:comment_approved") or "0").strip()
             status = COMMENT_STATUSES.get(approved)
             if status is None:
