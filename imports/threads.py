@@ -377,13 +377,14 @@ def _allocate_trees(order, existing):
             node.comment.tree_id = top + offset
     existing_trees = set()
     for node in order:
-        ref = node.real_parent
-        if ref is None:
+        if node.real_parent is None:
             continue
-        if isinstance(ref, _New):
-            node.comment.tree_id = ref.comment.tree_id
+        # The comment it answers is in the same tree as where it is attached (an ancestor),
+        # and was placed first: `order` has parents before children.
+        if isinstance(node.parent, _New):
+            node.comment.tree_id = node.parent.comment.tree_id
         else:
-            node.comment.tree_id = existing[ref]["tree_id"]
+            node.comment.tree_id = existing[node.parent]["tree_id"]
             existing_trees.add(node.comment.tree_id)
     # Siblings are ordered by lft when the tree is rebuilt: new replies go after the replies
     # a tree already has, in date order.

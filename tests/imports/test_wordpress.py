@@ -238,6 +238,30 @@ def test_new_replies_in_a_later_export_join_the_existing_tree(newsroom, run, dat
     assert find_tree_problems() == []
 
 
+def test_a_later_reply_to_a_comment_at_the_cap_attaches_beside_it(newsroom, run, data, tmp_path):
+    extra = """<wp:comment><wp:comment_id>250</wp:comment_id>
+        <wp:comment_author>Very Late</wp:comment_author>
+        <wp:comment_date_gmt>2026-10-09 10:00:00</wp:comment_date_gmt>
+        <wp:comment_content>Answering the eighth reply.</wp:comment_content>
+        <wp:comment_approved>1</wp:comment_approved>
+        <wp:comment_parent>208</wp:comment_parent></wp:comment>"""
+    text = (data / "newsroom.wxr.xml").read_text()
+    text = text.replace(
+        "\t</item>\n\n\t<item>\n\t\t<title><![CDATA[Timetable changes",
+        (extra + "\t</item>\n\n\t<item>\n\t\t<title><![CDATA[Timetable changes"),
+        1,
+    )
+    path = tmp_path / "later.xml"
+    path.write_text(text)
+    summary = run("import_wordpress", str(path))
+    assert "comments:   created 1 (approved 1); unchanged 19" in summary
+    chain = by_name("timetables")
+    late, eighth = chain["Very Late"], chain["Reader 8 😀"]
+    assert late.parent == eighth.parent and late.in_reply_to == eighth
+    assert late.level == 7 and late.tree_id == eighth.tree_id
+    assert find_tree_problems() == []
+
+
 def test_a_dry_run_reports_the_same_summary_and_writes_nothing(run, data):
     summary = run("import_wordpress", str(data / "newsroom.wxr.xml"), dry_run=True)
     assert "posts:      created 7" in summary
