@@ -84,7 +84,7 @@ def scan(path):
         element.clear()
     if depth != 0 or (not threads and not posts):
         raise ExportFileError("not a Disqus export: no <thread> or <post> in the file")
-    return Export(forum=forum or "disqus", threads=threads, posts=posts)
+    return Export(forum=(forum or "disqus")[:300], threads=threads, posts=posts)
 
 
 def read_posts(path):

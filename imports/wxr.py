@@ -43,7 +43,7 @@ def key(tag):
 def site_key(url):
     """The site's address without scheme or trailing slash: what source ids belong to."""
     parts = urlsplit((url or "").strip())
-    return (parts.netloc + parts.path).rstrip("/").lower() or "unknown-site"
+    return (parts.netloc + parts.path).rstrip("/").lower()[:300] or "unknown-site"
 
 
 def scan(path):
