@@ -290,3 +290,19 @@ def test_tags_with_no_ascii_letters_get_slugs_of_their_own():
     japan, china = tags.get("%e6%97%a5%e6%9c%ac", "日本"), tags.get("%e4%b8%ad%e5%9b%bd", "中国")
     assert japan != china
     assert japan.name == "日本" and japan.slug.startswith("tag-")
+
+
+def test_readers_see_the_imported_discussion_on_the_post_page(newsroom, client):
+    post = Post.objects.get(slug="night-trains-return")
+    page = client.get(post.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("Amélie Fournier", "Jonas Østergaard", "Ed Itor", "Orphan"):
+        assert name in html
+    for hidden in ("Cheap Pills", "Grumpy", "Waiting Reader", "stolen cookies", "alert("):
+        assert hidden not in html
+
+
+def test_visitors_cannot_read_private_or_scheduled_imports(newsroom, client):
+    for slug in ("board-minutes", "subscribers-only", "timetable-changes"):
+        assert client.get(Post.objects.get(slug=slug).get_absolute_url()).status_code == 404
