@@ -156,3 +156,13 @@ def test_characters_xml_cannot_carry_are_left_out_of_the_export(run, tmp_path):
     empty_the_site()
     run("import_wordpress", str(exported))
     assert Post.objects.get(slug="word").title == "Linebreak from Word"
+
+
+def test_the_export_goes_to_standard_output_without_a_file(newsroom):
+    out = StringIO()
+    call_command("export_wordpress", "--published-only", stdout=out)
+    text = out.getvalue()
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8" ?>')
+    assert text.rstrip().endswith("</rss>")
+    assert "Night trains return to the valley" in text
+    assert "Board minutes" not in text and "Timetable changes" not in text

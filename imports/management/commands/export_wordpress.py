@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand
 
 from blog.models import Post
@@ -30,4 +28,5 @@ class Command(BaseCommand):
                 f"Wrote {counts['posts']} post(s) and {counts['comments']} comment(s) to {output}."
             )
         else:
-            write_wxr(sys.stdout, posts)
+            # Every piece write_wxr writes ends with a line break, so the wrapper adds none.
+            write_wxr(self.stdout, posts)
