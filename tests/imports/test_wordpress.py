@@ -306,3 +306,13 @@ def test_readers_see_the_imported_discussion_on_the_post_page(newsroom, client):
 def test_visitors_cannot_read_private_or_scheduled_imports(newsroom, client):
     for slug in ("board-minutes", "subscribers-only", "timetable-changes"):
         assert client.get(Post.objects.get(slug=slug).get_absolute_url()).status_code == 404
+
+
+def test_staff_can_read_where_imported_rows_came_from_in_admin(newsroom, admin_client):
+    from django.urls import reverse
+
+    changelist = reverse("admin:imports_sourcerecord_changelist")
+    page = admin_client.get(changelist, {"kind": "post"})
+    assert page.status_code == 200
+    assert "Night trains return to the valley" in page.content.decode()
+    assert admin_client.get(changelist, {"kind": "comment"}).status_code == 200
