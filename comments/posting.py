@@ -276,6 +276,28 @@ def recount(post_ids):
         _recount(list(post_ids))
 
 
+def bulk_tree_writes():
+    """A context manager for bulk inserts that number the tree columns themselves (imports):
+    django-mptt's own updates are off inside it (docs/tree.md rule 10). Call it inside a
+    transaction that holds lock_post() and, for new trees, lock_new_trees()."""
+    return Comment._tree_manager.disable_mptt_updates()
+
+
+def rebuild_tree(tree_id):
+    """Recompute one tree's nested-set columns from `parent` (after bulk_tree_writes)."""
+    Comment._tree_manager.partial_rebuild(tree_id)
+
+
+def lock_post(post_id):
+    """Take the tree lock of one post for the rest of the transaction."""
+    _lock_post(post_id)
+
+
+def lock_new_trees():
+    """Take the lock that allocating new tree ids needs, for the rest of the transaction."""
+    _lock_new_tree()
+
+
 def _lock_sender(comment):
     """Serialise the comments of one sender (see the module docstring)."""
     if connection.vendor != "postgresql":

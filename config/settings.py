@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "moderation",
     "security",
     "axes",
+    "imports",
 ]
 
 # Content-Security-Policy (policy below): Django's own from 6.0 on, django-csp before.
