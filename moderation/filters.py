@@ -92,6 +92,7 @@ class ReasonFilter(admin.SimpleListFilter):
         "links": (ReasonCode.LINKS.label, [ReasonCode.LINKS]),
         "offensive": (ReasonCode.OFFENSIVE.label, [ReasonCode.OFFENSIVE]),
         "first": (ReasonCode.FIRST_TIME.label, [ReasonCode.FIRST_TIME]),
+        "impersonation": (ReasonCode.IMPERSONATION.label, [ReasonCode.IMPERSONATION]),
         "bot": ("Bot signals", list(BOT_SIGNALS)),
     }
 

@@ -93,3 +93,20 @@ def test_the_migration_gives_old_free_text_reasons_their_codes():
     assert comment.moderation_codes == " links first_time "
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_queue_can_show_the_comments_held_for_a_name_like_staff(admin_client):
+    CommentFactory(
+        body="pretender",
+        status=Status.PENDING,
+        moderation_reasons=[
+            {"code": "impersonation", "text": "Held: the name looks like “Admin”."}
+        ],
+    )
+    CommentFactory(body="ordinary", status=Status.PENDING)
+    response = admin_client.get(
+        reverse("admin:comments_comment_changelist"), {"why": "impersonation"}
+    )
+    rows = response.text.split('id="result_list"')[1]
+    assert "pretender" in rows and "ordinary" not in rows
