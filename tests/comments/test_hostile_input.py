@@ -273,3 +273,26 @@ def test_nothing_already_stored_changes_after_the_whole_corpus(client):
     after.pop("rght"), before.pop("rght")  # replies were added under it
     assert after == before
     assert Post.objects.get(pk=post.pk).comment_count == Comment.objects.public().count()
+
+
+@pytest.mark.parametrize("kind", ["missing", "pending", "spam", "removed", "draft-post"])
+def test_permalink_report_and_feed_answer_alike_for_comments_a_reader_cannot_see(client, kind):
+    """No oracle: whatever became of a comment a reader cannot see, the answers are the same."""
+    post = PostFactory()
+    comment = CommentFactory(post=post, body="Hidden words")
+    if kind == "missing":
+        pk = comment.pk + 1000
+        Comment.objects.filter(pk=comment.pk).update(status="removed")
+    else:
+        pk = comment.pk
+        if kind == "draft-post":
+            Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+        else:
+            Comment.objects.filter(pk=pk).update(status=kind)
+    assert client.get(reverse("comments:permalink", args=[pk])).status_code == 404
+    assert client.get(reverse("moderation:report", args=[pk])).status_code == 404
+    assert (
+        client.post(reverse("moderation:report", args=[pk]), {"reason": "spam"}).status_code == 404
+    )
+    feed = client.get(reverse("comments:feed"))
+    assert "Hidden words" not in feed.text
