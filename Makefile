@@ -6,12 +6,22 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format check clean
+.PHONY: run serve test install migrate demo lint format check clean
 
 run: install migrate demo
 	$(PY) manage.py ensure_admin
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# As in production, on one machine: gunicorn (gunicorn.conf.py) with DJANGO_ENV=production,
+# SECRET_KEY, ALLOWED_HOSTS and the rest from the environment or .env (README, "Running in
+# production"). WEB_CONCURRENCY sets the number of workers.
+serve: export DJANGO_ENV = production
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
