@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install migrate demo lint format check clean
+.PHONY: run serve test test-django6 install migrate demo lint format check clean
 
 run: install migrate demo
 	$(PY) manage.py ensure_admin
@@ -25,6 +25,16 @@ serve: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on Python 3.12 with the newest Django 6.x, in its own venv (.venv312); the
+# default venv keeps Django 5.2 LTS on Python 3.11.
+VENV6 := .venv312
+test-django6:
+	test -x $(VENV6)/bin/python || $$(.ci/find-python 3.12) -m venv $(VENV6)
+	$(VENV6)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV6)/bin/python -m pip install --quiet -e '.[dev]' 'Django>=6,<7'
+	$(VENV6)/bin/python -c 'import django, sys; print("Django", django.get_version(), "on Python", sys.version.split()[0])'
+	$(VENV6)/bin/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -60,4 +70,4 @@ check: lint
 		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) $(VENV6) node_modules staticfiles
