@@ -98,20 +98,23 @@ class Server:
                 stdout=out,
                 stderr=err,
             )
-        self._wait_until_healthy()
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
 
-    def _wait_until_healthy(self, timeout=60):
+    def _wait_until_healthy(self, timeout=90):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.stderr_path.read_text()[-3000:]}")
             try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/healthz", timeout=10).status_code == 200:
                     return
-            except requests.ConnectionError:
-                pass
+            except requests.RequestException:
+                pass  # not listening yet, or its first request still being answered
             time.sleep(0.3)
-        self.stop()
         raise RuntimeError(f"gunicorn did not answer:\n{self.stderr_path.read_text()[-3000:]}")
 
     def stop(self):
