@@ -120,6 +120,8 @@ elif PRODUCTION:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "threadline_cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Room for the site settings and a few thousand avatars before old entries go.
+            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=5000)},
         }
     }
 else:
