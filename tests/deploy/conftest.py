@@ -6,6 +6,7 @@ DATABASE_URL, dropped afterwards). Requests carry `X-Forwarded-Proto: https`, as
 would send, so the production settings (SSL redirect, secure cookies) stay on.
 """
 
+import contextlib
 import os
 import random
 import secrets
@@ -225,12 +226,12 @@ def production_environment(tmp, database_url, *, static_root, cache_url="", **ex
     return env
 
 
-@pytest.fixture
-def fresh_database_url(tmp_path):
+@contextlib.contextmanager
+def fresh_database(tmp):
     """An empty database for the servers: PostgreSQL when DATABASE_URL names it, else SQLite."""
     url = os.environ.get("DATABASE_URL", "")
     if not is_postgres(url):
-        yield f"sqlite:///{tmp_path / 'site.sqlite3'}"
+        yield f"sqlite:///{Path(tmp) / 'site.sqlite3'}"
         return
     import psycopg
 
@@ -253,46 +254,67 @@ def fresh_database_url(tmp_path):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def site(tmp_path, static_root, fresh_database_url):
-    """Start servers on one seeded database: `site.start(cache_url="")` returns a Server."""
+class Site:
+    """One seeded database and the servers started on it."""
 
-    class Site:
-        def __init__(self):
-            self.servers = []
-            self.database_url = fresh_database_url
-            self.prefix = f"deploy-test-{uuid.uuid4().hex[:8]}"
+    def __init__(self, tmp, static_root, database_url):
+        self.tmp = Path(tmp)
+        self.static_root = static_root
+        self.database_url = database_url
+        self.prefix = f"deploy-test-{uuid.uuid4().hex[:8]}"
+        self.servers = []
+        self.manage("migrate", "--noinput", "--verbosity", "0")
+        self.manage("shell", "-c", SEED)
 
-        def environment(self, cache_url=""):
-            env = production_environment(
-                tmp_path, fresh_database_url, static_root=static_root, cache_url=cache_url
-            )
-            env["CACHE_KEY_PREFIX"] = self.prefix
-            return env
+    def environment(self, cache_url=""):
+        env = production_environment(
+            self.tmp, self.database_url, static_root=self.static_root, cache_url=cache_url
+        )
+        env["CACHE_KEY_PREFIX"] = self.prefix
+        return env
 
-        def manage(self, *args):
-            return subprocess.run(
-                [sys.executable, "manage.py", *args],
-                cwd=BASE_DIR,
-                env=self.environment(),
-                check=True,
-                capture_output=True,
-                text=True,
-            )
+    def manage(self, *args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.environment(),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
 
-        def start(self, cache_url=""):
-            server = Server(self.environment(cache_url), tmp_path, f"server{len(self.servers)}")
-            self.servers.append(server)
-            return server
+    def start(self, cache_url=""):
+        server = Server(self.environment(cache_url), self.tmp, f"server{len(self.servers)}")
+        self.servers.append(server)
+        return server
 
-    site = Site()
-    site.manage("migrate", "--noinput", "--verbosity", "0")
-    site.manage("shell", "-c", SEED)
-    try:
-        yield site
-    finally:
-        for server in site.servers:
+    def stop(self):
+        for server in self.servers:
             server.stop()
+
+
+@contextlib.contextmanager
+def running_site(tmp, static_root):
+    with fresh_database(tmp) as database_url:
+        site = Site(tmp, static_root, database_url)
+        try:
+            yield site
+        finally:
+            site.stop()
+
+
+@pytest.fixture
+def site(tmp_path, static_root):
+    """A seeded database of its own: `site.start(cache_url="")` starts a server on it."""
+    with running_site(tmp_path, static_root) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def module_site(tmp_path_factory, static_root):
+    """The same, shared by the tests of a module that only read."""
+    with running_site(tmp_path_factory.mktemp("site"), static_root) as site:
+        yield site
 
 
 @pytest.fixture

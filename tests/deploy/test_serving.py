@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 
 import pytest
 
@@ -22,10 +23,10 @@ process_cover(post)
 """
 
 
-@pytest.fixture
-def server(site):
-    site.manage("shell", "-c", ADD_COVER)
-    return site.start()
+@pytest.fixture(scope="module")
+def server(module_site):
+    module_site.manage("shell", "-c", ADD_COVER)
+    return module_site.start()
 
 
 def test_a_cover_image_answers_200_with_an_image_type_and_a_year_of_cache(server, visitor):
@@ -64,7 +65,7 @@ def test_health_answers_over_plain_http_and_pages_redirect_to_https(server):
 def test_the_access_log_is_json_lines_with_request_id_method_path_status_duration(server, visitor):
     response = visitor().get(server, "/posts/two-servers/")
     request_id = response.headers["X-Request-ID"]
-    server.stop()  # flushes the log
+    time.sleep(0.5)  # gunicorn writes the line once the reply is sent
     entries = [json.loads(line) for line in server.stdout_path.read_text().splitlines()]
     entry = next(e for e in entries if e.get("request_id") == request_id)
     assert entry["logger"] == "gunicorn.access"
