@@ -6,15 +6,35 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint format check clean
+.PHONY: run serve test test-django6 install migrate demo lint format check clean
 
 run: install migrate demo
 	$(PY) manage.py ensure_admin
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# As in production, on one machine: gunicorn (gunicorn.conf.py) with DJANGO_ENV=production,
+# SECRET_KEY, ALLOWED_HOSTS and the rest from the environment or .env (README, "Running in
+# production"). WEB_CONCURRENCY sets the number of workers.
+serve: export DJANGO_ENV = production
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on Python 3.12 with the newest Django 6.x, in its own venv (.venv312); the
+# default venv keeps Django 5.2 LTS on Python 3.11.
+VENV6 := .venv312
+test-django6:
+	test -x $(VENV6)/bin/python || $$(.ci/find-python 3.12) -m venv $(VENV6)
+	$(VENV6)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV6)/bin/python -m pip install --quiet -e '.[dev]' 'Django>=6,<7'
+	$(VENV6)/bin/python -c 'import django, sys; print("Django", django.get_version(), "on Python", sys.version.split()[0])'
+	$(VENV6)/bin/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
 
@@ -50,4 +70,4 @@ check: lint
 		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) $(VENV6) node_modules staticfiles

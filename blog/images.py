@@ -6,6 +6,7 @@ bad file into a ValidationError with a plain message. process_cover() is the hea
 demo command when a cover changes, not from Post.save(), which only derives cheap fields.
 """
 
+import hashlib
 import io
 import warnings
 from pathlib import PurePosixPath
@@ -152,10 +153,14 @@ def process_cover(post):
         resized = _resize(image, width)
         entry = {"width": resized.width, "height": resized.height}
         for key, image_format, extension in (("webp", "WEBP", "webp"), ("jpeg", "JPEG", "jpg")):
-            name = str(folder / "renditions" / f"{stem}-{width}w.{extension}")
+            data = _encode(resized, image_format, 80)
+            # The content's hash in the name lets browsers and CDNs keep a rendition for a
+            # year (ops/media.py): a new picture always gets a new address.
+            digest = hashlib.sha256(data).hexdigest()[:12]
+            name = str(folder / "renditions" / f"{stem}-{width}w-{digest}.{extension}")
             if storage.exists(name):
                 storage.delete(name)
-            entry[key] = storage.save(name, ContentFile(_encode(resized, image_format, 80)))
+            entry[key] = storage.save(name, ContentFile(data))
         renditions.append(entry)
 
     post.cover_width, post.cover_height = image.size

@@ -2,7 +2,8 @@
 
 Local defaults are safe for development (SQLite in the project folder, local-memory cache,
 media on disk). With DJANGO_ENV=production, a missing SECRET_KEY or ALLOWED_HOSTS stops
-start-up instead of falling back to a default.
+start-up instead of falling back to a default, and the cache is shared by every worker: Redis
+when REDIS_URL is set, otherwise a table in the database.
 """
 
 from datetime import timedelta
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "security",
     "axes",
     "imports",
+    "ops",
 ]
 
 # Content-Security-Policy (policy below): Django's own from 6.0 on, django-csp before.
@@ -55,6 +57,7 @@ CSP_MIDDLEWARE = (
 )
 
 MIDDLEWARE = [
+    "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     CSP_MIDDLEWARE,
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -120,14 +123,28 @@ if env.str("TEST_DATABASE_NAME", default=""):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default; Redis when REDIS_URL is set (shared by all app servers).
+# Cache: Redis when REDIS_URL is set (shared by every app server). Without it, production
+# keeps the cache in the database, so that several workers never serve each other's stale
+# copies (the table is made by `migrate`, see ops/migrations); development and tests, with one
+# process, keep it in local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="threadline")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="threadline"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+elif PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "threadline_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            # Room for the site settings and a few thousand avatars before old entries go.
+            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=5000)},
         }
     }
 else:
@@ -156,11 +173,29 @@ MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # Media goes to object storage when AWS_STORAGE_BUCKET_NAME is set (needs the "s3" extra);
-# every app server then sees the same files.
+# every app server then sees the same files. The access keys come from the usual
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables (or the machine's role).
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _default_storage = {
+        "BACKEND": "ops.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # Public-read buckets (or a CDN) give plain addresses; private ones signed ones.
+            "querystring_auth": env.bool("AWS_QUERYSTRING_AUTH", default=False),
+            # An upload never replaces another file that has the same name.
+            "file_overwrite": False,
+        },
+    }
+    SERVE_MEDIA = False
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # On one machine the app serves MEDIA_ROOT itself (ops.views.serve_media) unless the
+    # proxy in front does it (docs/deploy/nginx.conf): then set SERVE_MEDIA=false.
+    SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
@@ -300,10 +335,25 @@ if PRODUCTION:
         *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
         *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
     ]
+    # Load balancers probe the health endpoint over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Logs go to stderr (errors with their tracebacks), one JSON object a line with the request id
+# (ops/logs.py); LOG_FORMAT=text gives plain lines for reading in a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="json" if PRODUCTION else "text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }

@@ -1,11 +1,13 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog.sitemaps import sitemaps
 from blog.views import robots_txt
+from ops.views import serve_media
 
 admin.site.site_header = "Threadline admin"
 admin.site.site_title = "Threadline admin"
@@ -17,11 +19,17 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
     path("moderation/", include("moderation.urls")),
+    path("", include("ops.urls")),
     path("", include("blog.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media on disk is served by the app, in development and in production alike, unless the proxy
+# serves it (SERVE_MEDIA=false) or it lives in object storage (config/settings.py).
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.insert(
+        0, re_path(rf"^{re.escape(media_prefix)}(?P<path>.+)$", serve_media, name="media")
+    )
 
 handler400 = "blog.views.bad_request"
 handler403 = "blog.views.permission_denied"

@@ -1,6 +1,8 @@
 """Cover images: uploads validated before storage; stored copies stripped and resized."""
 
+import hashlib
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -115,10 +117,22 @@ def test_the_cover_property_builds_srcsets_from_the_renditions(gps_jpeg_upload):
     process_cover(post)
     cover = post.cover
     assert cover["webp_srcset"].count("w,") == 1 and cover["webp_srcset"].endswith("960w")
-    assert cover["src"].endswith("-960w.jpg")
+    assert re.search(r"/holiday-960w-[0-9a-f]{12}\.jpg$", cover["src"])
     assert (cover["width"], cover["height"]) == (960, 1920)
 
 
 @pytest.mark.django_db
 def test_a_post_without_a_cover_has_no_picture():
     assert PostFactory().cover is None
+
+
+@pytest.mark.django_db
+def test_a_rendition_name_carries_a_hash_of_its_content(gps_jpeg_upload):
+    """A new picture always gets new addresses, so browsers may keep renditions for a year."""
+    post = PostFactory()
+    post.cover_image.save("holiday.jpg", gps_jpeg_upload, save=False)
+    process_cover(post)
+    for entry in post.cover_renditions:
+        for key in ("webp", "jpeg"):
+            data = post.cover_image.storage.open(entry[key]).read()
+            assert hashlib.sha256(data).hexdigest()[:12] in entry[key]
