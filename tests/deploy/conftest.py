@@ -30,7 +30,7 @@ SEED = f"""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from blog.models import Category, Post
-from comments.posting import post_comment
+from tests.factories import submit_comment
 
 admin = get_user_model().objects.create_superuser("admin", "admin@example.com", {ADMIN_PASSWORD!r})
 category = Category.objects.create(name="Field notes", slug="field-notes")
@@ -39,7 +39,7 @@ post = Post.objects.create(
     status="published", published_at=timezone.now() - timezone.timedelta(hours=1),
 )
 post.categories.add(category)
-post_comment(post=post, body="The first comment.", name="Ada", email="ada@example.com")
+submit_comment(post, body="The first comment.", name="Ada", email="ada@example.com")
 """
 
 
@@ -217,6 +217,8 @@ def production_environment(tmp, database_url, *, static_root, cache_url="", **ex
         MEDIA_ROOT=str(Path(tmp) / "media"),
         STATIC_ROOT=str(static_root),
         COMMENTS_POLICY="comments.policy.ApproveAll",
+        # One TLS proxy in front, as in production: X-Forwarded-Proto is trusted only then.
+        TRUSTED_PROXY_COUNT="1",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="WARNING",
         GUNICORN_LOG_LEVEL="warning",
