@@ -56,11 +56,6 @@ def avatar_url(email, *, verified=True, comment_pk=None):
     return reverse("comments:avatar", kwargs={"key": key, "signature": key_signature(key)})
 
 
-def avatar_png(key):
-    """The PNG bytes for a key (callers check is_issued first)."""
-    return draw_identicon(key)
-
-
 def draw_identicon(key):
     """A symmetric 5x5 pattern in one colour on a pale background, decided by the key."""
     digest = hashlib.sha256(key.encode()).digest()

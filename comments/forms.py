@@ -4,6 +4,7 @@ import unicodedata
 
 from django import forms
 from django.core import signing
+from django.utils.functional import cached_property
 
 from .formatting import CONTROL_RE
 from .policy import Submission
@@ -108,7 +109,7 @@ class CommentForm(forms.Form):
         return body
 
     def clean(self):
-        stamp = self._stamp()
+        stamp = self._stamp
         if stamp is not None and (stamp["n"] is None or time.time() - stamp["t"] > STAMP_MAX_AGE):
             # Someone who wrote for a day is no fast bot: the new stamp counts as drawn a
             # minute ago, so posting straight away is not taken for one.
@@ -120,6 +121,7 @@ class CommentForm(forms.Form):
         """Give the re-drawn form a fresh stamp (the posted one is used up or too old)."""
         self.data = self.data.copy()
         self.data["rendered"] = new_stamp(now)
+        self.__dict__.pop("_stamp", None)
 
     def submission(self, *, ip_address, user_agent, token_email=None):
         """What the moderation policy is asked about, from a valid form.
@@ -138,7 +140,7 @@ class CommentForm(forms.Form):
             ip_address=ip_address,
             user_agent=user_agent,
         )
-        stamp = self._stamp()
+        stamp = self._stamp
         comment.form_nonce = stamp["n"] if stamp else None
         return Submission(
             comment=comment,
@@ -150,9 +152,10 @@ class CommentForm(forms.Form):
 
     def elapsed(self):
         """Seconds since the form was drawn, or None when the stamp is missing or forged."""
-        stamp = self._stamp()
+        stamp = self._stamp
         return None if stamp is None else max(0.0, time.time() - stamp["t"])
 
+    @cached_property
     def _stamp(self):
         """The posted stamp as {"t": drawn at, "n": single-use number}, or None if forged.
 

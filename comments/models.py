@@ -48,9 +48,7 @@ class CommentQuerySet(models.QuerySet):
 
     def ancestors_of(self, comment):
         """The comments above `comment` in its thread, top-level first."""
-        return self.filter(
-            tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght
-        ).in_thread_order()
+        return (self & comment.get_ancestors()).in_thread_order()
 
     def deepest_first(self):
         """Replies before the comments they answer (for deleting one at a time)."""

@@ -58,6 +58,9 @@ class Submission:
     # The e-mail address the browser's signed commenter token vouches for (issued with an
     # earlier comment), lower-cased; None without a valid token.
     token_email: str | None = None
+    # What a policy works out in its first step and needs again in its second (its settings
+    # row, say), so that one comment reads it once.
+    scratch: dict = field(default_factory=dict)
 
 
 @dataclass

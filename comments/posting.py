@@ -144,9 +144,9 @@ def save_new_comment(comment, *, check_parent=True):
     """
     parent_id = comment.parent_id
     with transaction.atomic():
-        _lock_post(comment.post_id)
+        lock_post(comment.post_id)
         if parent_id is None:
-            _lock_new_tree()
+            lock_new_trees()
             comment.parent = None
         else:
             parent = Comment.objects.filter(pk=parent_id).first()
@@ -222,7 +222,7 @@ def delete_comment(comment):
     Returns the number of comments deleted (0 when it was already gone).
     """
     with transaction.atomic():
-        _lock_post(comment.post_id)
+        lock_post(comment.post_id)
         fresh = Comment.objects.filter(pk=comment.pk).first()
         if fresh is None:
             return 0
@@ -288,16 +288,6 @@ def rebuild_tree(tree_id):
     Comment._tree_manager.partial_rebuild(tree_id)
 
 
-def lock_post(post_id):
-    """Take the tree lock of one post for the rest of the transaction."""
-    _lock_post(post_id)
-
-
-def lock_new_trees():
-    """Take the lock that allocating new tree ids needs, for the rest of the transaction."""
-    _lock_new_tree()
-
-
 def _lock_sender(comment):
     """Serialise the comments of one sender (see the module docstring)."""
     if connection.vendor != "postgresql":
@@ -322,11 +312,13 @@ def _lock_number(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
-def _lock_post(post_id):
+def lock_post(post_id):
+    """Take the tree lock of one post for the rest of the transaction."""
     list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
 
 
-def _lock_new_tree():
+def lock_new_trees():
+    """Take the lock that allocating new tree ids needs, for the rest of the transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])

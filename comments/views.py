@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from blog.models import Post
 from blog.views import post_context
 
-from .avatars import avatar_png, is_issued
+from .avatars import draw_identicon, is_issued
 from .client_ip import client_ip
 from .forms import CommentForm
 from .models import Comment
@@ -63,4 +63,4 @@ def permalink(request, pk):
 def avatar(request, key, signature):
     if not is_issued(key, signature):
         raise Http404("No such picture.")
-    return HttpResponse(avatar_png(key), content_type="image/png")
+    return HttpResponse(draw_identicon(key), content_type="image/png")

@@ -101,7 +101,7 @@ class ModerationPolicy(ApproveAll):
 
     def assess(self, submission):
         """The comment itself: bot signals, blocklist, links, offensive language."""
-        config = ModerationSettings.load()
+        config = _settings(submission)
         comment = submission.comment
         outcomes = []  # (status, Reason)
         outcomes += self._bot_signals(submission, config)
@@ -117,7 +117,7 @@ class ModerationPolicy(ApproveAll):
         comments.posting calls this under a lock keyed by the sender, in the transaction that
         stores the comment, so the counts below cannot race with a parallel post.
         """
-        config = ModerationSettings.load()
+        config = _settings(submission)
         comment = submission.comment
         for check in (self._banned, self._flood, self._duplicate):
             refusal = check(comment, config)
@@ -292,6 +292,13 @@ class ModerationPolicy(ApproveAll):
             text = "Held: first comment from this author."
             return [(Status.PENDING, Reason(ReasonCode.FIRST_TIME, text))]
         return []
+
+
+def _settings(submission):
+    """The moderation settings, read once for both steps of one comment."""
+    if "settings" not in submission.scratch:
+        submission.scratch["settings"] = ModerationSettings.load()
+    return submission.scratch["settings"]
 
 
 ROLE_NAMES = ("Admin", "Administrator", "Moderator", "Moderation", "Staff", "Editor")

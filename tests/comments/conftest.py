@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import PostFactory
+from tests.factories import CommentFactory, PostFactory
 
 
 @pytest.fixture
@@ -25,3 +25,16 @@ def guest_data():
         "parent": "",
         "homepage": "",
     }
+
+
+@pytest.fixture
+def unseen_comment_pks(post):
+    """Ids of comments a reader cannot reply to, one of each kind: missing, held, removed,
+    spam, and on another post."""
+    return [
+        987654,
+        CommentFactory(post=post, status="pending").pk,
+        CommentFactory(post=post, status="removed").pk,
+        CommentFactory(post=post, status="spam").pk,
+        CommentFactory(post=PostFactory()).pk,
+    ]

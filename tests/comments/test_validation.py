@@ -112,18 +112,11 @@ def test_replies_to_held_comments_are_refused(client, post, post_url, guest_data
 
 
 def test_replying_to_a_comment_one_cannot_see_answers_alike_whatever_became_of_it(
-    client, post, post_url, guest_data
+    client, post_url, guest_data, unseen_comment_pks
 ):
     """No oracle: missing, held, removed, spam or elsewhere all get the same answer."""
-    parents = [
-        987654,
-        CommentFactory(post=post, status="pending").pk,
-        CommentFactory(post=post, status="removed").pk,
-        CommentFactory(post=post, status="spam").pk,
-        CommentFactory(post=PostFactory()).pk,
-    ]
     answers = set()
-    for parent in parents:
+    for parent in unseen_comment_pks:
         guest_data["parent"] = parent
         response = client.post(post_url, guest_data)
         errors = response.text.split('id="comment-form-errors"')[1].split("</div>")[0]
