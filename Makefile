@@ -8,9 +8,14 @@ PORT ?= 8000
 
 .PHONY: run serve test test-django6 install migrate demo lint format check clean
 
+# The task worker (mail; printed to this terminal) and the scheduled jobs run beside the web
+# server and stop with it.
 run: install migrate demo
 	$(PY) manage.py ensure_admin
-	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/); mail is printed here"
+	@trap 'kill $$worker $$periodic 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_worker & worker=$$!; \
+	$(PY) manage.py run_periodic --every 300 & periodic=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # As in production, on one machine: gunicorn (gunicorn.conf.py) with DJANGO_ENV=production,

@@ -142,6 +142,8 @@ def fragment_version():
 def placeholder_text(status):
     if status == Comment.Status.PENDING:
         return "This comment is awaiting moderation"
+    if status == Comment.Status.DELETED:
+        return "This comment was deleted by its author"
     return "This comment was removed"
 
 

@@ -70,6 +70,17 @@ class CommentForm(forms.Form):
             "*emphasis*, **strong**, `code`, lists starting with 1. or -, and > quotes work."
         ),
     )
+    notify = forms.BooleanField(
+        label="E-mail me replies to my comment",
+        required=False,
+        help_text="Only answers to this comment, and a note when it is published. "
+        "A guest address is used only after you confirm it once.",
+    )
+    remember = forms.BooleanField(
+        label="Remember my name, e-mail and website in this browser",
+        required=False,
+        help_text="Stored in a cookie on this device only.",
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     homepage = forms.CharField(
         label="Leave this field empty",
@@ -90,7 +101,7 @@ class CommentForm(forms.Form):
             "Comments can be up to %(limit_value)d characters long (this one has %(show_value)d)."
         )
         if self.user is not None:
-            for name in ("name", "email", "url"):
+            for name in ("name", "email", "url", "remember"):
                 del self.fields[name]
         if not self.is_bound:
             self.initial.setdefault("rendered", new_stamp())
@@ -193,3 +204,25 @@ def _visible(text):
         and unicodedata.category(character) not in INVISIBLE_CATEGORIES
         for character in text
     )
+
+
+class EditCommentForm(forms.Form):
+    """A commenter's own edit: only the text changes."""
+
+    body = CommentForm.base_fields["body"].__class__(
+        label="Comment",
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Please keep some text (or delete the comment instead)."},
+        help_text=CommentForm.base_fields["body"].help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not _visible(body):
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        return body

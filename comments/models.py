@@ -67,6 +67,9 @@ class Comment(MPTTModel):
         APPROVED = "approved", "Published"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
+        # Withdrawn or erased by the commenter while it had replies (a placeholder keeps
+        # them in place); without replies a comment is deleted for good instead.
+        DELETED = "deleted", "Deleted by its author"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
@@ -201,3 +204,17 @@ def reason_codes(reasons):
     """The space-delimited codes of a list of reasons, as stored for the queue's filter."""
     codes = [reason["code"] for reason in reasons]
     return f" {' '.join(codes)} " if codes else ""
+
+
+class CommentRevision(models.Model):
+    """The text a comment had before an edit, kept for moderators (never shown publicly)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(help_text="The text before this edit.")
+    edited_at = models.DateTimeField(default=timezone.now, help_text="When it was replaced.")
+
+    class Meta:
+        ordering = ["comment", "-edited_at", "-pk"]
+
+    def __str__(self):
+        return f"Revision of comment #{self.comment_id} ({self.edited_at:%Y-%m-%d %H:%M})"

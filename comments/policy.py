@@ -71,7 +71,7 @@ class Verdict:
 
 
 # The strictest status wins when verdicts are combined.
-SEVERITY = {"approved": 0, "pending": 1, "spam": 2, "removed": 2}
+SEVERITY = {"approved": 0, "pending": 1, "spam": 2, "removed": 2, "deleted": 2}
 
 
 def combine(*verdicts):

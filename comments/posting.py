@@ -26,17 +26,20 @@ its text (change_text) and when a template or setting change made fragments stal
 """
 
 import hashlib
+from datetime import timedelta
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from blog.models import Post
 
 from . import drawing
-from .models import Comment
+from .models import Comment, CommentRevision
 from .policy import Refusal, combine, get_policy
 
 # Any constant works; it only has to be the same for every process that allocates tree ids.
@@ -101,11 +104,13 @@ def draft_comment(
     )
 
 
-def post_comment(submission, *, policy=None):
+def post_comment(submission, *, policy=None, wants_replies=False):
     """Ask the moderation policy about a new comment and store it. Returns the saved Comment.
 
     `submission` is a comments.policy.Submission around a draft_comment(). Raises
     CommentRefused when the policy refuses it or the parent cannot take replies.
+    `wants_replies`: the poster asked to be told of replies (and of the approval of a held
+    comment); the listeners hear it with the "posted" event once the comment is committed.
     """
     policy = policy or get_policy()
     comment = submission.comment
@@ -127,7 +132,9 @@ def post_comment(submission, *, policy=None):
         comment.status = verdict.status
         comment.moderation_reasons = [reason.as_dict() for reason in verdict.reasons]
         try:
-            return save_new_comment(comment, check_parent=True)
+            saved = save_new_comment(comment, check_parent=True)
+            announce("posted", pk=saved.pk, wants_replies=bool(wants_replies))
+            return saved
         except IntegrityError:
             nonce = comment.form_nonce
             if nonce and Comment.objects.filter(form_nonce=nonce).exists():
@@ -179,6 +186,21 @@ def store_fragment(comment, *, names=None):
     )
 
 
+def announce(event, **data):
+    """Tell the listeners of settings.COMMENTS_LISTENERS about a change, once it commits.
+
+    Events: "posted" (pk, wants_replies), "status" (pks, status), "edited" (pk). A rolled-back
+    transaction announces nothing; listeners only enqueue background work (notifications/).
+    """
+    for listener in _listeners(tuple(settings.COMMENTS_LISTENERS)):
+        transaction.on_commit(partial(listener, event, **data))
+
+
+@cache
+def _listeners(paths):
+    return [import_string(path) for path in paths]
+
+
 def change_text(comment, body, *, edited_at=None):
     """Give a stored comment new text (an edit, a moderator's redaction) and redraw it.
 
@@ -190,6 +212,84 @@ def change_text(comment, body, *, edited_at=None):
         comment.save(update_fields=["body", "body_html", "edited_at"])
         store_fragment(comment)
     return comment
+
+
+def edit_comment(comment, body, *, verdict):
+    """The commenter's own edit: keep the old text, store the new one, redraw, and put the
+    comment back in the queue when the policy (asked about the new text) holds it.
+
+    Returns the comment; `comment.status` says whether it is still public.
+    """
+    with transaction.atomic():
+        lock_post(comment.post_id)
+        CommentRevision.objects.create(comment=comment, body=comment.body)
+        was_public = comment.is_public
+        held = verdict.status != Comment.Status.APPROVED
+        if held:
+            comment.status = Comment.Status.PENDING
+            comment.moderation_reasons = [
+                *comment.moderation_reasons,
+                *({"code": r.code, "text": f"After an edit: {r.text}"} for r in verdict.reasons),
+            ]
+            comment.save(update_fields=["status", "moderation_reasons", "moderation_codes"])
+        change_text(comment, body)
+        if was_public and held:
+            _recount([comment.post_id])
+            announce("status", pks=[comment.pk], status=comment.status)
+        announce("edited", pk=comment.pk)
+    return comment
+
+
+def withdraw_comment(comment, *, erase=False):
+    """The commenter takes back their comment: gone for good when it has no replies,
+    otherwise a "deleted by its author" placeholder keeps the replies in place. With `erase`
+    the placeholder keeps no name, e-mail, website, text, address or user agent either.
+
+    Returns "deleted" or "placeholder".
+    """
+    with transaction.atomic():
+        lock_post(comment.post_id)
+        fresh = Comment.objects.filter(pk=comment.pk).first()
+        if fresh is None:
+            return "deleted"
+        if fresh.get_descendant_count() == 0:
+            fresh.delete()
+            _recount([fresh.post_id])
+            return "deleted"
+        fresh.status = Comment.Status.DELETED
+        fields = ["status"]
+        if erase:
+            fresh.name = fresh.email = fresh.url = fresh.user_agent = fresh.body = ""
+            fresh.ip_address = fresh.user = None
+            fresh.moderation_reasons = []
+            fresh.revisions.all().delete()
+            fields += [
+                "name",
+                "email",
+                "url",
+                "user_agent",
+                "body",
+                "body_html",
+                "ip_address",
+                "user",
+            ]
+            fields += ["moderation_reasons", "moderation_codes"]
+        fresh.save(update_fields=fields)
+        store_fragment(fresh)
+        _recount([fresh.post_id])
+    return "placeholder"
+
+
+def forget_senders(*, days):
+    """Clear the IP address and user agent of comments posted more than `days` days ago.
+    Neither is part of the stored HTML. Returns how many comments were cleared."""
+    cutoff = timezone.now() - timedelta(days=days)
+    old = Comment.objects.filter(created_at__lt=cutoff)
+    return (
+        old.exclude(ip_address__isnull=True, user_agent="")
+        .order_by()
+        .update(ip_address=None, user_agent="")
+    )
 
 
 def redraw_stale(queryset=None):
@@ -240,19 +340,22 @@ def change_status(comments, new_status):
     """
     if new_status not in Comment.Status.values:
         raise ValueError(f"Unknown comment status: {new_status!r}")
-    rows = list(comments.order_by().values_list("pk", "post_id"))
+    rows = list(comments.order_by().values_list("pk", "post_id", "status"))
     if not rows:
         return 0
-    post_ids = sorted({post_id for _, post_id in rows})
+    post_ids = sorted({post_id for _, post_id, _ in rows})
     with transaction.atomic():
         # Locking the posts makes the recount below see every committed insert.
         list(Post.objects.select_for_update().filter(pk__in=post_ids).order_by("pk").values("pk"))
         changed = (
-            Comment.objects.filter(pk__in=[pk for pk, _ in rows])
+            Comment.objects.filter(pk__in=[pk for pk, _, _ in rows])
             .exclude(status=new_status)
             .update(status=new_status)
         )
         _recount(post_ids)
+        if changed:
+            pks = [pk for pk, _, status in rows if status != new_status]
+            announce("status", pks=pks, status=new_status)
     return changed
 
 

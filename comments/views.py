@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
@@ -8,12 +9,20 @@ from blog.views import post_context
 
 from .avatars import draw_identicon, is_issued
 from .client_ip import client_ip
-from .forms import CommentForm
+from .editing import NotYours, apply_edit, check_may_change, delete_own, editable_until
+from .forms import CommentForm, EditCommentForm
 from .models import Comment
 from .pages import comment_url
 from .policy import get_policy
 from .posting import CommentRefused, FormAlreadyUsed, post_comment
-from .viewer import commenter_token_email, remember_commenter, remember_pending
+from .viewer import (
+    commenter_token_email,
+    forget_details,
+    remember_commenter,
+    remember_details,
+    remember_own,
+    remember_pending,
+)
 
 
 @require_POST
@@ -32,7 +41,9 @@ def new_comment(request, post_id):
         token_email=commenter_token_email(request),
     )
     try:
-        comment = post_comment(submission, policy=policy)
+        comment = post_comment(
+            submission, policy=policy, wants_replies=form.cleaned_data.get("notify", False)
+        )
     except CommentRefused as refused:
         if isinstance(refused, FormAlreadyUsed):
             form.renew_stamp()
@@ -43,7 +54,74 @@ def new_comment(request, post_id):
     response = redirect(comment_url(comment))
     if comment.user_id is None:
         remember_commenter(response, comment)
+        remember_own(request, response, comment)
+        # "Remember me" needs the tick: without it nothing is stored (and an earlier
+        # consent is withdrawn).
+        if form.cleaned_data.get("remember"):
+            remember_details(response, form.cleaned_data)
+        else:
+            forget_details(response)
     return response
+
+
+def _own_comment(request, pk):
+    """The comment and why this viewer may not change it (None when they may)."""
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    try:
+        check_may_change(comment, request)
+    except NotYours as refusal:
+        return comment, str(refusal)
+    return comment, None
+
+
+def _refused(request, comment, message, *, status=403):
+    context = {"comment": comment, "message": message, "post": comment.post}
+    return render(request, "comments/cannot_change.html", context, status=status)
+
+
+def edit(request, pk):
+    """The author's edit of their own comment (a page of its own: works without JavaScript)."""
+    comment, problem = _own_comment(request, pk)
+    if problem:
+        return _refused(request, comment, problem)
+    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                apply_edit(comment, form.cleaned_data["body"])
+            except CommentRefused as refused:
+                form.add_error(None, refused.refusal.message)
+                status = refused.refusal.status_code
+            else:
+                if comment.status == Comment.Status.PENDING:
+                    remember_pending(request, comment)
+                    messages.info(request, "Your edit is saved and waits for a moderator.")
+                else:
+                    messages.success(request, "Your edit is saved.")
+                return redirect(comment_url(comment))
+        else:
+            status = 400
+    context = {
+        "comment": comment,
+        "post": comment.post,
+        "form": form,
+        "until": editable_until(comment),
+    }
+    return render(request, "comments/edit.html", context, status=status)
+
+
+def delete(request, pk):
+    """The author takes back their own comment (asks first; POST does it)."""
+    comment, problem = _own_comment(request, pk)
+    if problem:
+        return _refused(request, comment, problem)
+    if request.method == "POST":
+        post = comment.post
+        delete_own(comment)
+        messages.success(request, "Your comment is deleted.")
+        return redirect(f"{post.get_absolute_url()}#comments")
+    return render(request, "comments/delete.html", {"comment": comment, "post": comment.post})
 
 
 def _post_page_with_form(request, post, form, *, status):

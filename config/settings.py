@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "axes",
     "imports",
     "ops",
+    "notifications",
+    # The task queue (notifications/tasks.py); django.tasks itself is built in from Django 6.
+    *([] if django.VERSION >= (6, 0) else ["django_tasks"]),
+    "django_tasks_db",
 ]
 
 # Content-Security-Policy (policy below): Django's own from 6.0 on, django-csp before.
@@ -210,6 +214,24 @@ STORAGES = {
 LOGIN_URL = "admin:login"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Threadline <noreply@localhost>")
+# Where a failing SMTP server gives up a connection attempt (the worker retries later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# Background work (notifications/tasks.py) on Django's Tasks framework: a table in the database
+# by default (run `manage.py db_worker` beside the web server), RQ on Redis when REDIS_URL is
+# set and django-tasks-rq is installed (`pip install -e '.[rq]'`; run `manage.py rqworker
+# --with-scheduler`). TASKS_BACKEND=immediate runs each task at once, in the caller's process.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+elif TASKS_BACKEND == "immediate":
+    _tasks = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+    TASKS = {"default": {"BACKEND": f"{_tasks}.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
@@ -227,6 +249,31 @@ COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Which moderation policy decides the status of a new comment (see comments/policy.py).
 COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
+# Who hears of a new comment, a status change or an edit, after the transaction commits
+# (comments/posting.py:announce). Each is a function called as listener(event, **data).
+COMMENTS_LISTENERS = env.list("COMMENTS_LISTENERS", default=["notifications.events.on_comment"])
+# A commenter may edit or delete their own comment this many minutes after posting it (and
+# only while it has no replies).
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
+# The IP address and user agent of a comment are cleared this many days after it was posted
+# (`manage.py run_periodic`, from cron or the worker's schedule).
+COMMENTS_KEEP_SENDER_DAYS = env.int("COMMENTS_KEEP_SENDER_DAYS", default=90)
+
+# Notifications (notifications/): who is told what. Replies go only to the author of the
+# comment answered, when they asked and confirmed their address.
+NOTIFY_REPLIES = env.bool("NOTIFY_REPLIES", default=True)
+NOTIFY_POST_AUTHOR = env.bool("NOTIFY_POST_AUTHOR", default=True)
+NOTIFY_APPROVAL = env.bool("NOTIFY_APPROVAL", default=True)
+# Moderators hear of held comments "instant"ly, in an "hourly" or "daily" digest, or "off".
+NOTIFY_MODERATORS = env.str("NOTIFY_MODERATORS", default="instant")
+# A confirmation (double opt-in) mail goes to one address at most once in this many days,
+# and at most this many an hour are sent for comments from one IP address.
+NOTIFY_CONFIRM_RESEND_DAYS = env.int("NOTIFY_CONFIRM_RESEND_DAYS", default=7)
+NOTIFY_CONFIRM_PER_IP_HOUR = env.int("NOTIFY_CONFIRM_PER_IP_HOUR", default=5)
+# Seconds between tries of a mail the SMTP server refused; after the last, it has failed.
+NOTIFY_RETRY_DELAYS = [
+    int(delay) for delay in env.list("NOTIFY_RETRY_DELAYS", default=["60", "300", "1800", "7200"])
+]
 
 # Web-layer defences (README, "Defenses"): login throttling, CSP, Permissions-Policy, CSRF.
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
     path("moderation/", include("moderation.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("ops.urls")),
     path("", include("blog.urls")),
 ]

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from blog.models import Post
+from comments.admin import CommentRevisionInline
 from comments.models import Comment
 
 from . import actions
@@ -50,6 +51,8 @@ class CommentModerationForm(forms.ModelForm):
 
 class CommentAdmin(admin.ModelAdmin):
     form = CommentModerationForm
+    # The text before each of the author's own edits (comments/editing.py).
+    inlines = [CommentRevisionInline]
     list_display = [
         "comment_excerpt",
         "status_badge",

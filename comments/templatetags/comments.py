@@ -1,11 +1,12 @@
 from django import template
 
+from comments.editing import editable_until, own_changeable
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.pages import DEFAULT_ORDER, ORDERS, clean_order, load_page, page_of
 from comments.policy import get_policy
 from comments.posting import parent_problem
-from comments.viewer import pending_ids
+from comments.viewer import pending_ids, remembered_details
 
 register = template.Library()
 
@@ -44,9 +45,13 @@ def comment_section(context, post):
                 replying_to = parent
                 if number is None and order == DEFAULT_ORDER:
                     number = page_of(parent)
-        form = CommentForm(
-            post=post, user=user, initial={"parent": replying_to.pk if replying_to else None}
-        )
+        initial = {"parent": replying_to.pk if replying_to else None}
+        if not (user and user.is_authenticated):
+            # "Remember me": the details this browser asked us to keep (a per-viewer part of
+            # the page, like the whole form).
+            remembered = remembered_details(request)
+            initial.update(remembered, remember=bool(remembered))
+        form = CommentForm(post=post, user=user, initial=initial)
     staff = bool(user and user.is_staff and user.has_perm("comments.change_comment"))
     page = load_page(
         post,
@@ -67,6 +72,7 @@ def comment_section(context, post):
         "replyto_error": replyto_error,
         "signed_in_as": user if user is not None and user.is_authenticated else None,
         "request": request,
+        "own_changeable": [(c, editable_until(c)) for c in own_changeable(post, request)],
     }
 
 

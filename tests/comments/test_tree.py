@@ -127,7 +127,7 @@ def test_change_status_updates_status_and_counts_without_touching_the_tree(
 
 def test_change_status_refuses_an_unknown_status(post):
     with pytest.raises(ValueError):
-        change_status(Comment.objects.all(), "deleted")
+        change_status(Comment.objects.all(), "archived")
 
 
 def test_the_checker_finds_a_broken_tree_and_the_command_fails(post, capsys):
