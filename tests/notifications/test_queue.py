@@ -78,10 +78,13 @@ def test_a_reply_is_queued_on_commit_and_mailed_by_the_worker_not_the_request(
 def test_a_rolled_back_comment_queues_and_sends_nothing(
     subscribed, work, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            reply(subscribed)
-            raise RuntimeError("the request failed after storing the comment")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        reply(subscribed)
+        raise RuntimeError("the request failed after storing the comment")
     assert callbacks == []
     assert not Comment.objects.filter(name="Bob").exists()
     work()
