@@ -4,6 +4,7 @@ comments. The task worker runs in this process between steps."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -129,7 +130,7 @@ def test_a_guest_is_told_of_a_reply_unsubscribes_edits_downloads_and_erases(new_
     assert page.get_by_role("cell", name="Published").count() == 2
     with page.expect_download() as download:
         page.get_by_role("link", name="Download them (JSON)").click()
-    exported = json.loads(open(download.value.path(), encoding="utf-8").read())
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert [c["text"] for c in exported["comments"]] == ["Night trains are great.", "The end."]
     page.get_by_label("Yes, erase all my comments").check()
     page.get_by_role("button", name="Erase everything").click()
