@@ -16,6 +16,12 @@ class Command(BaseCommand):
     def handle(self, *args, batch, **options):
         verbosity = options["verbosity"]
         if settings.TASKS_BACKEND == "rq":
-            call_command("rqworker", "default", with_scheduler=True, burst=batch)
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                with_scheduler=True,
+                burst=batch,
+            )
             return
         call_command("db_worker", queue_name="*", reload=False, batch=batch, verbosity=verbosity)
