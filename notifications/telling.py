@@ -87,7 +87,7 @@ def _address(email):
         return Address.objects.get(email=email)
 
 
-def _lock(*keys):
+def lock_sender(*keys):
     """Serialise requests about the same address or IP address (PostgreSQL advisory locks;
     SQLite's IMMEDIATE transactions already hold the write lock)."""
     if connection.vendor != "postgresql":
@@ -104,7 +104,7 @@ def _lock(*keys):
 
 def allowed(kind, email, ip_address, *, per_email, email_window, per_ip, ip_window):
     """Record one mail of `kind` for `email` requested from `ip_address` when the limits
-    allow it; call inside a transaction that holds _lock(email, ip). True when allowed."""
+    allow it; call inside a transaction that holds lock_sender(email, ip). True when allowed."""
     now = timezone.now()
     sent = LinkSent.objects.filter(kind=kind)
     if sent.filter(email=email, sent_at__gte=now - email_window).count() >= per_email:
@@ -123,7 +123,7 @@ def request_confirmation(email, *, ip_address=None):
     Safe when comments from one sender are handled by several workers at once. Returns True
     when a mail was queued."""
     with transaction.atomic():
-        _lock(f"address:{email}", f"ip:{ip_address or ''}")
+        lock_sender(f"address:{email}", f"ip:{ip_address or ''}")
         address = _address(email)
         if address.confirmed_at is not None or address.unsubscribed_at is not None:
             return False

@@ -24,7 +24,7 @@ from . import mydata
 from .links import BadLink, link, read_token
 from .models import Address, LinkSent, Subscription
 from .outbox import queue_mail
-from .telling import _lock, allowed
+from .telling import allowed, lock_sender
 
 
 def _message(request, title, text, *, status=200, links=()):
@@ -170,7 +170,7 @@ def data_request(request):
 
 def _send_data_link(email, ip_address):
     with transaction.atomic():
-        _lock(f"address:{email}", f"ip:{ip_address or ''}")
+        lock_sender(f"address:{email}", f"ip:{ip_address or ''}")
         ok = allowed(
             LinkSent.Kind.DATA,
             email,
