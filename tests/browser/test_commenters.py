@@ -88,13 +88,14 @@ def test_remember_me_prefills_the_form_and_a_typo_is_fixed_within_the_window(
     assert stranger.locator(".own-comments").count() == 0
 
 
-def test_a_guest_is_told_of_a_reply_unsubscribes_edits_downloads_and_erases(new_context):
+def test_a_guest_is_told_of_a_reply_unsubscribes_edits_downloads_and_erases(new_context, axe):
     post = PostFactory(title="Night trains return", author__email="editor@example.com")
     page = new_context().new_page()
     first = comment_as_guest(page, post, "Night trains are great.", notify=True, remember=True)
     run_worker()
     (confirmation,) = mails_to("zoe@example.com")
     page.goto(LINK.search(confirmation.body).group(1))
+    axe(page)
     page.get_by_role("button", name="Confirm my address").click()
     assert page.get_by_role("heading", name="Address confirmed").is_visible()
 
@@ -128,6 +129,7 @@ def test_a_guest_is_told_of_a_reply_unsubscribes_edits_downloads_and_erases(new_
     data_mail = next(m for m in mails_to("zoe@example.com") if m.subject == "Your comments")
     page.goto(LINK.search(data_mail.body).group(1))
     assert page.get_by_role("cell", name="Published").count() == 2
+    axe(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download them (JSON)").click()
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
@@ -140,3 +142,13 @@ def test_a_guest_is_told_of_a_reply_unsubscribes_edits_downloads_and_erases(new_
         "This comment was deleted by its author"
     )
     assert page.locator(f"#comment-{typo.pk}").count() == 0
+
+
+def test_the_edit_page_reads_well_on_a_phone(new_context, axe, screenshot):
+    post = PostFactory(title="Night trains return")
+    page = new_context(viewport="mobile").new_page()
+    comment_as_guest(page, post, "Teh trains are back.")
+    page.locator(".own-comments").get_by_role("link", name="Edit your comment").click()
+    axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "edit-own-comment-mobile")

@@ -220,3 +220,22 @@ def test_signed_in_users_never_type_their_details(post):
     for name in ("name", "email", "url", "remember"):
         assert form.find("input", {"name": name}) is None
     assert form.find("input", {"name": "notify"}) is not None
+
+
+def test_the_own_comments_box_costs_one_query_and_nothing_without_the_cookie(guest):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, comment = guest
+    url = comment.post.get_absolute_url()
+    client.get(url)
+    Client().get(url)  # warm caches
+    with CaptureQueriesContext(connection) as own:
+        client.get(url)
+    with CaptureQueriesContext(connection) as stranger:
+        Client().get(url)
+    own_sql = [q["sql"] for q in own.captured_queries]
+    stranger_sql = [q["sql"] for q in stranger.captured_queries]
+    # The author's page runs the stranger's queries, its session look-up, and one more.
+    extra = [sql for sql in own_sql if sql not in stranger_sql]
+    assert len([sql for sql in extra if "comments_comment" in sql]) == 1
