@@ -7,6 +7,7 @@ when REDIS_URL is set, otherwise a table in the database.
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -222,11 +223,17 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # by default (run `manage.py db_worker` beside the web server), RQ on Redis when REDIS_URL is
 # set and django-tasks-rq is installed (`pip install -e '.[rq]'`; run `manage.py rqworker
 # --with-scheduler`). TASKS_BACKEND=immediate runs each task at once, in the caller's process.
-TASKS_BACKEND = env.str("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
-if TASKS_BACKEND == "rq":
+# The RQ apps are installed whenever the package is, whatever REDIS_URL says, so that `migrate`
+# makes the same tables with or without it.
+_RQ_INSTALLED = find_spec("django_tasks_rq") is not None
+if _RQ_INSTALLED:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+TASKS_BACKEND = env.str(
+    "TASKS_BACKEND", default="rq" if REDIS_URL and _RQ_INSTALLED else "database"
+)
+if TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 elif TASKS_BACKEND == "immediate":
     _tasks = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
     TASKS = {"default": {"BACKEND": f"{_tasks}.backends.immediate.ImmediateBackend"}}
