@@ -235,6 +235,7 @@ def test_the_comment_page_shows_the_commenter_with_the_same_actions(moderator_cl
     assert details.has_attr("open")
     assert "Zoë" in details.get_text()
     assert page.select_one("form#mod-desk")
+    assert "forms cannot nest" not in page.get_text(), "a template comment shows on the page"
     assert [b.get_text(strip=True) for b in details.select("button")][:2] == ["Trust", "Suspend"]
 
 
