@@ -653,10 +653,12 @@ class ModerationEventAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["actor"]
-    search_fields = ["reason", "=comment_pk"]
+    search_fields = ["reason", "=comment_pk", "email"]
 
     @admin.display(description="Comment")
     def comment_ref(self, obj):
+        if obj.comment_pk is None:
+            return obj.email  # An action on a commenter, taken outside any comment.
         if obj.comment_id is None:
             return f"#{obj.comment_pk} (deleted)"
         url = reverse("admin:comments_comment_change", args=[obj.comment_id])

@@ -309,3 +309,14 @@ def test_the_queue_costs_the_same_queries_with_10_and_10000_comments(
     assert len(page.select(".mod-history-summary")) == 100
     with django_assert_num_queries(len(small.captured_queries)):
         moderator_client.get(CHANGELIST, {"status": "all", "reported": "open"})
+
+
+def test_the_moderation_log_lists_actions_on_a_commenter_by_address(admin_client):
+    from moderation import actions
+
+    actions.trust("log@example.com")
+    comment = CommentFactory(email="log@example.com")
+    actions.suspend("log@example.com", 2, comment=comment)
+    page = soup(admin_client.get(reverse("admin:moderation_moderationevent_changelist")))
+    cells = [td.get_text(strip=True) for td in page.select("td.field-comment_ref")]
+    assert cells == [f"#{comment.pk}", "log@example.com"]

@@ -193,6 +193,7 @@ class TestPostModes:
         assert "Held: every comment on this post is reviewed." in comment.reason_texts
         staff = submit_comment(post, user=StaffFactory(), body="Staff note.", elapsed=30.0)
         assert staff.status == Status.APPROVED
+        assert list(Comment.objects.held_for("post_hold")) == [comment]
 
     def test_a_closed_post_shows_a_notice_instead_of_the_form_and_refuses_posts(self, client):
         post = PostFactory(moderation_mode=Mode.CLOSED)
