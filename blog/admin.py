@@ -29,7 +29,17 @@ class PostAdmin(admin.ModelAdmin):
         ("Attribution", {"fields": ["source", "dateline"]}),
         ("Cover image", {"fields": ["cover_image", "cover_alt", "cover_preview"]}),
         ("Publishing", {"fields": ["status", "published_at", "categories", "tags"]}),
-        ("Discussion", {"fields": ["comments_enabled", "comments_close_at", "comment_count"]}),
+        (
+            "Discussion",
+            {
+                "fields": [
+                    "comments_enabled",
+                    "comments_close_at",
+                    "moderation_mode",
+                    "comment_count",
+                ]
+            },
+        ),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

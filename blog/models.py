@@ -84,6 +84,11 @@ class Post(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
+    class ModerationMode(models.TextChoices):
+        DEFAULT = "default", "The site's rules"
+        HOLD = "hold", "Hold every comment for review"
+        CLOSED = "closed", "Closed: no new comments"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200, unique=True, help_text="The last part of the post's web address."
@@ -134,6 +139,17 @@ class Post(models.Model):
     )
     comments_close_at = models.DateTimeField(
         null=True, blank=True, help_text="Optional: the discussion closes by itself at this time."
+    )
+
+    moderation_mode = models.CharField(
+        "moderation",
+        max_length=10,
+        choices=ModerationMode.choices,
+        default=ModerationMode.DEFAULT,
+        # Also a database default: rows inserted by code that predates the field stay valid.
+        db_default=ModerationMode.DEFAULT,
+        help_text="The site's rules; every new comment held for a moderator (a sensitive story); "
+        "or closed, with a notice in place of the comment form.",
     )
     # Kept up to date by the comments app whenever a comment is posted or changes status,
     # so lists of posts show counts without a query per post.
@@ -234,7 +250,7 @@ class Post(models.Model):
 
     def comments_open(self, now=None):
         now = now or timezone.now()
-        if not self.comments_enabled:
+        if not self.comments_enabled or self.moderation_mode == self.ModerationMode.CLOSED:
             return False
         return not (self.comments_close_at and self.comments_close_at <= now)
 

@@ -39,6 +39,8 @@ FULL_FIELDS = (
     "edited_at",
     "in_reply_to_id",
     "identity_verified",
+    "redacted",
+    "featured_at",
 )
 # A pk that never appears in a real URL, used to split reversed URLs into prefix and suffix.
 _PK_MARK = "987654321"
@@ -58,6 +60,8 @@ class Node:
     iso: str = ""
     when: str = ""
     edited: bool = False
+    redacted: bool = False
+    featured: bool = False
     body_html: Markup = Markup("")
     placeholder: str = ""
     parent_pk: int | None = None
@@ -165,6 +169,8 @@ def make_node(row, *, post_author_id, names, kind="public"):
     node.iso = local.isoformat(timespec="seconds")
     node.when = f"{local.day} {local:%B %Y at %H:%M}"
     node.edited = row["edited_at"] is not None
+    node.redacted = row["redacted"]
+    node.featured = row["featured_at"] is not None
     node.body_html = Markup(row["body_html"])
     if row["in_reply_to_id"] is not None:
         node.reply_to_pk = row["in_reply_to_id"]

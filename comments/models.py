@@ -35,6 +35,10 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def featured(self):
+        """Editors' picks that are public: a held or removed pick leaves the "Featured" list."""
+        return self.public().filter(featured_at__isnull=False)
+
     def held_for(self, *codes):
         """Comments the policy held or flagged for any of these reason codes."""
         condition = models.Q(pk__in=[])
@@ -116,6 +120,12 @@ class Comment(MPTTModel):
     # A default rather than auto_now_add so imports and demo data can keep original dates.
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Set by comments.posting.change_text(redacted=True): a moderator changed the text (the
+    # original is in moderation's audit log); the page says "edited by a moderator".
+    redacted = models.BooleanField(default=False, db_default=False, editable=False)
+    # An editors' pick (comments.posting.set_featured): listed in the post's "Featured"
+    # section while it is public, with a badge, and first in the "Featured first" order.
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     identity_verified = models.BooleanField(

@@ -22,13 +22,15 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.utils.safestring import mark_safe
 
 from .drawing import FULL_FIELDS, draw, fragment_version, make_node, parts
 from .models import Comment
 
 ORDERS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
+# Editors' picks (featured comments) lift their whole thread.
+ORDERS["featured"] = "Featured first"
 DEFAULT_ORDER = "oldest"
 # What the page walk needs of every comment; full rows are fetched only for the few drawn now.
 WALK_FIELDS = (
@@ -92,7 +94,17 @@ def ordered_roots(post, order, pending_ids=()):
     if order == "replies":
         # rght - lft grows with the size of the thread; no per-thread count query is needed.
         return roots(post, pending_ids).order_by(F("lft") - F("rght"), "created_at", "pk")
+    if order == "featured":
+        return featured_first(roots(post, pending_ids))
     return roots(post, pending_ids).order_by("created_at", "pk")
+
+
+def featured_first(queryset):
+    """Threads holding a public featured comment first (newest pick first), then oldest."""
+    picks = Comment.objects.featured().filter(tree_id=OuterRef("tree_id"))
+    return queryset.alias(
+        picked=Subquery(picks.order_by("-featured_at").values("featured_at")[:1])
+    ).order_by(F("picked").desc(nulls_last=True), "created_at", "pk")
 
 
 def page_of(comment):

@@ -21,8 +21,8 @@ Post.comment_count (public comments only) is kept right by every function here.
 
 The stored page fragment of a comment (Comment.html, drawn by comments.drawing) is written
 here and nowhere else: after the insert of a new comment (store_fragment), after a change of
-its text (change_text) and when a template or setting change made fragments stale
-(redraw_stale).
+its text (change_text) or of its editors' pick badge (set_featured), and when a template or
+setting change made fragments stale (redraw_stale).
 """
 
 import hashlib
@@ -201,15 +201,20 @@ def _listeners(paths):
     return [import_string(path) for path in paths]
 
 
-def change_text(comment, body, *, edited_at=None):
+def change_text(comment, body, *, edited_at=None, redacted=False):
     """Give a stored comment new text (an edit, a moderator's redaction) and redraw it.
 
     Only the text columns and the stored HTML are written: no tree columns, no tree lock.
+    `redacted=True` marks a moderator's edit: the page then says "edited by a moderator".
     """
     comment.body = body
     comment.edited_at = edited_at or timezone.now()
+    fields = ["body", "body_html", "edited_at"]
+    if redacted:
+        comment.redacted = True
+        fields.append("redacted")
     with transaction.atomic():
-        comment.save(update_fields=["body", "body_html", "edited_at"])
+        comment.save(update_fields=fields)
         store_fragment(comment)
     return comment
 
@@ -290,6 +295,20 @@ def forget_senders(*, days):
         .order_by()
         .update(ip_address=None, user_agent="")
     )
+
+
+def set_featured(comment, featured):
+    """Make a comment an editors' pick (or not) and redraw it (the badge is in its HTML).
+
+    Returns True when this changed anything.
+    """
+    if bool(comment.featured_at) == bool(featured):
+        return False
+    comment.featured_at = timezone.now() if featured else None
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(featured_at=comment.featured_at)
+        store_fragment(comment)
+    return True
 
 
 def redraw_stale(queryset=None):

@@ -1,18 +1,23 @@
 """Every moderation write: status changes with their audit trail, bans and report handling.
 
-Called alike by the admin (bulk actions and the change form), the report view and the
-management commands. Status changes go through comments.posting.change_status, the one place
-that updates statuses, recounts Post.comment_count and invalidates cached threads; this module
-adds the audit log around it. Moderation never hard-deletes: "remove" is a status.
+Called alike by the admin (bulk actions, row actions, the change form), the report view and the
+management commands. Moderators' decisions about a commenter (trust, suspension), redactions
+and editors' picks are logged here too. Status changes go through
+comments.posting.change_status, the one place that updates statuses, recounts
+Post.comment_count and invalidates cached threads; this module adds the audit log around it.
+Moderation never hard-deletes: "remove" is a status.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from comments.client_ip import client_ip
 from comments.models import Comment
-from comments.posting import change_status, delete_comment
+from comments.posting import change_status, change_text, delete_comment, set_featured
 
-from .models import Ban, ModerationEvent, Report
+from .models import Ban, Commenter, ModerationEvent, Report
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -147,3 +152,98 @@ def purge_spam(cutoff):
             )
             deleted += delete_comment(comment)
     return deleted, kept
+
+
+def redact(comment, body, *, actor=None, reason=""):
+    """A moderator's edit of a comment's text (a phone number taken out, say). The original
+    text stays in the audit log; the page says "edited by a moderator". Returns True when the
+    text changed."""
+    if body == comment.body:
+        return False
+    with transaction.atomic():
+        ModerationEvent.objects.create(
+            comment=comment,
+            comment_pk=comment.pk,
+            email=(comment.email or "").lower(),
+            action=Action.REDACT,
+            from_status=comment.status,
+            to_status=comment.status,
+            actor=actor,
+            reason=reason,
+            previous_text=comment.body,
+        )
+        change_text(comment, body, redacted=True)
+    return True
+
+
+def feature(comment, featured=True, *, actor=None):
+    """Make a public comment an editors' pick, or stop featuring it. Returns True on a change.
+    Only a published comment can be featured."""
+    if featured and not comment.is_public:
+        raise ValueError("Only a published comment can be featured.")
+    with transaction.atomic():
+        if not set_featured(comment, featured):
+            return False
+        ModerationEvent.objects.create(
+            comment=comment,
+            comment_pk=comment.pk,
+            action=Action.FEATURE if featured else Action.UNFEATURE,
+            from_status=comment.status,
+            to_status=comment.status,
+            actor=actor,
+        )
+    return True
+
+
+def _commenter_event(email, action, *, actor, comment=None, reason=""):
+    ModerationEvent.objects.create(
+        comment=comment,
+        comment_pk=comment.pk if comment is not None else None,
+        email=email,
+        action=action,
+        actor=actor,
+        reason=reason,
+    )
+
+
+def trust(email, trusted=True, *, actor=None, comment=None):
+    """Trust a commenter by hand (published at once when they prove the address), or stop.
+    Returns True on a change."""
+    email = email.strip().lower()
+    if not email:
+        raise ValueError("A commenter is known by an e-mail address.")
+    with transaction.atomic():
+        commenter, _ = Commenter.objects.select_for_update().get_or_create(email=email)
+        if commenter.trusted == trusted:
+            return False
+        commenter.trusted = trusted
+        commenter.save()
+        action = Action.TRUST if trusted else Action.UNTRUST
+        _commenter_event(email, action, actor=actor, comment=comment)
+    return True
+
+
+def suspend(email, days, *, actor=None, comment=None, reason=""):
+    """Refuse a commenter's comments for `days` days (0 lifts a suspension). Returns the end
+    of the suspension, or None when lifted."""
+    email = email.strip().lower()
+    if not email:
+        raise ValueError("A commenter is known by an e-mail address.")
+    if days < 0:
+        raise ValueError("A suspension lasts a positive number of days.")
+    until = timezone.now() + timedelta(days=days) if days else None
+    with transaction.atomic():
+        commenter, _ = Commenter.objects.select_for_update().get_or_create(email=email)
+        commenter.suspended_until = until
+        commenter.save()
+        if until:
+            text = f"Suspended for {days} day{'s' if days != 1 else ''}."
+            reason = f"{text} {reason}".strip()
+        _commenter_event(
+            email,
+            Action.SUSPEND if until else Action.UNSUSPEND,
+            actor=actor,
+            comment=comment,
+            reason=reason,
+        )
+    return until

@@ -6,21 +6,26 @@ audit log in this app and the comments app must not depend on moderation.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
 from blog.models import Post
 from comments.admin import CommentRevisionInline
 from comments.models import Comment
 
-from . import actions
+from . import actions, desk
 from .filters import FirstTimeFilter, ReasonFilter, ReportedFilter, StatusFilter
 from .models import Ban, BlockedTerm, ModerationEvent, ModerationSettings, Report
 from .policy import ModerationPolicy
@@ -44,9 +49,52 @@ class CommentModerationForm(forms.ModelForm):
         help_text="Optional: why you changed the status. Stored in the moderation log.",
     )
 
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Edit to redact (a phone number, a private address): the page then says "
+        "“edited by a moderator” and the original text stays in the moderation log.",
+    )
+    featured = forms.BooleanField(
+        label="Featured (editors' pick)",
+        required=False,
+        help_text="Listed in the post's “Featured” section while it is published.",
+    )
+
     class Meta:
         model = Comment
         fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["text"].initial = self.instance.body
+            self.fields["featured"].initial = self.instance.featured_at is not None
+
+    def clean_text(self):
+        if "text" not in self.data:
+            return self.instance.body  # A form without the field (a script) leaves it alone.
+        text = self.cleaned_data["text"]
+        if not text.strip() and self.instance.pk:
+            raise forms.ValidationError("A comment needs some text: to hide it, remove it instead.")
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status", self.instance.status)
+        if cleaned.get("featured") and not Comment.public_status(status):
+            self.add_error("featured", "Only a published comment can be featured.")
+        return cleaned
+
+
+class QueueChangeList(ChangeList):
+    """The queue's page of comments, with what the desk shows about each commenter loaded
+    for the whole page at once (moderation/desk.py)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        desk.attach_history(self.result_list)
 
 
 class CommentAdmin(admin.ModelAdmin):
@@ -55,13 +103,10 @@ class CommentAdmin(admin.ModelAdmin):
     inlines = [CommentRevisionInline]
     list_display = [
         "comment_excerpt",
-        "status_badge",
         "author",
-        "thread",
-        "post_link",
         "why",
-        "open_reports",
-        "posted",
+        "status_badge",
+        "row_actions",
     ]
     list_filter = [
         StatusFilter,
@@ -90,6 +135,7 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = [
         "comment_on_site",
         "author_details",
+        "commenter_history",
         "created_at",
         "body",
         "why_held",
@@ -99,14 +145,23 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["comment_on_site", "author_details", "created_at", "body"]}),
-        ("Moderation", {"fields": ["status", "moderation_note", "why_held"]}),
+        ("Moderation", {"fields": ["status", "moderation_note", "why_held", "featured"]}),
+        ("The commenter", {"fields": ["commenter_history"]}),
+        ("Redact", {"fields": ["text"]}),
         ("In its thread", {"fields": ["thread_context"]}),
         ("Reader reports", {"fields": ["report_list"]}),
         ("Moderation log", {"fields": ["audit_trail"]}),
     ]
 
+    change_list_template = "moderation/admin/change_list.html"
+    change_form_template = "moderation/admin/change_form.html"
+
     class Media:
         css = {"all": ["moderation/admin.css"]}
+        js = ["moderation/queue.js"]
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     # Querysets and ordering
 
@@ -147,80 +202,73 @@ class CommentAdmin(admin.ModelAdmin):
         return self.list_display
 
     def get_list_display_links(self, request, list_display):
-        return list_display[:1]
+        return None  # Each row has its own "Details" link among its actions.
 
     @admin.display(description="Comment")
     def comment_excerpt(self, obj):
-        return excerpt(obj.body) or "(empty)"
+        return render_to_string("moderation/admin/row_comment.html", self._row(obj))
 
     @admin.display(description="Comment (in thread order)")
     def tree_excerpt(self, obj):
         return format_html(
-            '<span class="mod-depth mod-depth-{}" title="Depth {}">{}</span>',
+            '<div class="mod-depth mod-depth-{}" title="Depth {}">{}</div>',
             min(obj.level, 8),
             obj.level,
-            excerpt(obj.body) or "(empty)",
+            self.comment_excerpt(obj),
         )
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description="Status", ordering="created_at")
     def status_badge(self, obj):
+        local = timezone.localtime(obj.created_at)
         return format_html(
-            '<span class="mod-status mod-status-{}">{}</span>', obj.status, obj.get_status_display()
+            '<span class="mod-status mod-status-{}" data-status>{}</span>{}'
+            '<br><time class="mod-meta" datetime="{}">{}</time>',
+            obj.status,
+            obj.get_status_display(),
+            format_html(' <span class="mod-featured">{}</span>', "Featured")
+            if obj.featured_at and obj.is_public
+            else "",
+            local.isoformat(),
+            date_format(local, "j M, H:i"),
         )
 
     @admin.display(description="Author")
     def author(self, obj):
-        return format_html(
-            '{}<br><span class="mod-meta">{}<br>{}</span>',
-            obj.display_name,
-            obj.email or "—",
-            obj.ip_address or "—",
-        )
+        return render_to_string("moderation/admin/row_author.html", self._row(obj))
 
-    @admin.display(description="Thread")
-    def thread(self, obj):
-        if obj.parent_id is None:
-            return format_html('<span class="mod-meta">{}</span>', "Top level")
-        return format_html(
-            '<span class="mod-meta">Depth {} · reply to {}:</span><br>{}',
-            obj.level,
-            obj.parent.display_name,
-            excerpt(obj.parent.body, 12),
-        )
+    @admin.display(description="Actions")
+    def row_actions(self, obj):
+        return render_to_string("moderation/admin/row_actions.html", self._row(obj))
 
-    @admin.display(description="Post", ordering="post__title")
-    def post_link(self, obj):
-        tree = reverse("admin:comments_comment_changelist")
-        return format_html(
-            '{}<br><a href="{}?post__id__exact={}&amp;status=all">thread view</a>',
-            Truncator(obj.post.title).chars(50),
-            tree,
-            obj.post_id,
-        )
-
-    @admin.display(description="Posted", ordering="created_at")
-    def posted(self, obj):
-        local = timezone.localtime(obj.created_at)
-        return format_html(
-            '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "j M, H:i")
-        )
+    def _row(self, obj):
+        return {
+            "c": obj,
+            "history": getattr(obj, "history", None),
+            "desk_form": "mod-desk",
+            "on_site": self.view_on_site(obj),
+            "can_ban": getattr(self, "_can_ban", False),
+        }
 
     @admin.display(description="Why")
     def why(self, obj):
-        if not obj.moderation_reasons:
+        reports = getattr(obj, "open_report_count", 0)
+        if not obj.moderation_reasons and not reports:
             return ""
         return format_html(
-            "<ul>{}</ul>",
+            "<ul>{}{}</ul>",
             format_html_join("", "<li>{}</li>", ((text,) for text in obj.reason_texts)),
+            format_html(
+                '<li class="mod-reports">{} open reader report{}</li>',
+                reports,
+                "s" if reports != 1 else "",
+            )
+            if reports
+            else "",
         )
 
     @admin.display(description="Why the policy decided so")
     def why_held(self, obj):
         return self.why(obj) or "—"
-
-    @admin.display(description="Reports", ordering="open_report_count")
-    def open_reports(self, obj):
-        return obj.open_report_count or ""
 
     # Change page
 
@@ -246,6 +294,14 @@ class CommentAdmin(admin.ModelAdmin):
             obj.user_agent or "no user agent",
         )
 
+    @admin.display(description="History")
+    def commenter_history(self, obj):
+        desk.attach_history([obj])
+        return render_to_string(
+            "moderation/admin/history.html",
+            {**self._row(obj), "desk_form": "mod-desk", "expanded": True},
+        )
+
     @admin.display(description="Thread")
     def thread_context(self, obj):
         ancestors = list(Comment.objects.ancestors_of(obj).select_related("user"))
@@ -266,16 +322,20 @@ class CommentAdmin(admin.ModelAdmin):
         return render_to_string("moderation/admin/audit.html", {"events": events})
 
     def save_model(self, request, obj, form, change):
-        """Status changes go through moderation.actions (audit log, counts, caches)."""
-        if "status" not in form.changed_data:
-            return
-        action = actions.action_for(form.initial["status"], form.cleaned_data["status"])
-        actions.moderate(
-            Comment.objects.filter(pk=obj.pk),
-            action,
-            actor=request.user,
-            reason=form.cleaned_data.get("moderation_note", ""),
-        )
+        """Status changes, redactions and picks go through moderation.actions (audit log,
+        counts, stored HTML)."""
+        note = form.cleaned_data.get("moderation_note", "")
+        fresh = Comment.objects.get(pk=obj.pk)
+        if "text" in form.changed_data and form.cleaned_data["text"] != fresh.body:
+            actions.redact(fresh, form.cleaned_data["text"], actor=request.user, reason=note)
+        if "status" in form.changed_data:
+            action = actions.action_for(form.initial["status"], form.cleaned_data["status"])
+            actions.moderate(
+                Comment.objects.filter(pk=obj.pk), action, actor=request.user, reason=note
+            )
+        if "featured" in form.changed_data:
+            fresh = Comment.objects.get(pk=obj.pk)
+            actions.feature(fresh, form.cleaned_data["featured"], actor=request.user)
 
     def changelist_view(self, request, extra_context=None):
         status = request.GET.get("status") or Status.PENDING
@@ -286,10 +346,159 @@ class CommentAdmin(admin.ModelAdmin):
         if post_id.isdigit():
             post_title = Post.objects.filter(pk=post_id).values_list("title", flat=True).first()
             title = f"Thread view: {post_title}" if post_title else title
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        self._can_ban = self.has_ban_permission(request)
+        context = {
+            "title": title,
+            "tabs": self._tabs(request),
+            "desk_url": reverse("admin:comments_comment_desk"),
+            "here": request.get_full_path(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def _tabs(self, request):
+        """Pending / Reported / All, with their counts (one query)."""
+        counts = desk.tab_counts()
+        reported = request.GET.get("reported") == "open"
+        status = request.GET.get("status") or Status.PENDING
+        base = reverse("admin:comments_comment_changelist")
+        return [
+            {
+                "key": "pending",
+                "label": "Pending",
+                "url": base,
+                "count": counts["pending"],
+                "current": status == Status.PENDING and not reported,
+            },
+            {
+                "key": "reported",
+                "label": "Reported",
+                "url": f"{base}?status=all&reported=open",
+                "count": counts["reported"],
+                "current": reported,
+            },
+            {
+                "key": "all",
+                "label": "All",
+                "url": f"{base}?status=all",
+                "count": counts["all"],
+                "current": status == "all" and not reported,
+            },
+        ]
+
+    # Row actions (the queue's buttons and keys) -------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.desk_view))
+        return [path("desk/", view, name="comments_comment_desk"), *super().get_urls()]
+
+    ROW_ACTIONS = {
+        "approve": (Action.APPROVE, "approved"),
+        "spam": (Action.SPAM, "marked as spam"),
+        "remove": (Action.REMOVE, "removed"),
+        "restore": (Action.RESTORE, "restored"),
+    }
+
+    def desk_view(self, request):
+        """One action on one row: `do=<action>:<comment pk>`. Answers JSON to the queue's
+        script (the row and the counts update in place) and otherwise redirects back to the
+        same place in the queue (`next`, then the row that followed)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        operation, _, pk = request.POST.get("do", "").partition(":")
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        comment = get_object_or_404(
+            Comment.objects.select_related("post"), pk=int(pk) if pk.isdigit() else 0
+        )
+        try:
+            message = self._do(request, operation, comment)
+        except ValueError as error:
+            if wants_json:
+                return JsonResponse({"ok": False, "message": str(error)}, status=400)
+            self.message_user(request, str(error), messages.ERROR)
+            return self._back(request, comment.pk)
+        if wants_json:
+            return JsonResponse(self._row_state(request, comment.pk, message))
+        self.message_user(request, message, messages.SUCCESS)
+        return self._back(request, request.POST.get(f"next-{comment.pk}") or comment.pk)
+
+    def _do(self, request, operation, comment):
+        user = request.user
+        if operation in self.ROW_ACTIONS:
+            action, verb = self.ROW_ACTIONS[operation]
+            if operation == "restore" and comment.status != Status.REMOVED:
+                raise ValueError("Only a removed comment can be restored.")
+            changed = actions.moderate(Comment.objects.filter(pk=comment.pk), action, actor=user)
+            if not changed:
+                return f"Comment #{comment.pk} already had that status."
+            return f"Comment #{comment.pk} {verb}."
+        if operation in ("feature", "unfeature"):
+            actions.feature(comment, operation == "feature", actor=user)
+            verb = "featured" if operation == "feature" else "no longer featured"
+            return f"Comment #{comment.pk} {verb}."
+        email = comment.email
+        if operation in ("trust", "untrust"):
+            actions.trust(email, operation == "trust", actor=user, comment=comment)
+            return f"{email} is {'now' if operation == 'trust' else 'no longer'} trusted."
+        if operation in ("suspend", "unsuspend"):
+            days = 0
+            if operation == "suspend":
+                try:
+                    days = int(request.POST.get(f"days-{comment.pk}", ""))
+                except ValueError:
+                    raise ValueError("Give the number of days of the suspension.") from None
+                if not 1 <= days <= 3650:
+                    raise ValueError("A suspension lasts from 1 to 3,650 days.")
+            until = actions.suspend(email, days, actor=user, comment=comment)
+            if until is None:
+                return f"{email} may comment again."
+            return f"{email} is suspended until {date_format(timezone.localtime(until), 'j F Y')}."
+        if operation in ("ban", "ban_ip"):
+            if not self.has_ban_permission(request):
+                raise PermissionDenied
+            bans, changed = actions.ban_authors(
+                Comment.objects.filter(pk=comment.pk),
+                by_email=True,
+                by_ip=operation == "ban_ip",
+                actor=user,
+                reason="Banned from the queue.",
+            )
+            return f"{bans} new ban{'s' if bans != 1 else ''}; comment #{comment.pk} is spam."
+        raise ValueError("Unknown action.")
+
+    def _row_state(self, request, pk, message):
+        self._can_ban = self.has_ban_permission(request)
+        comment = self.get_queryset(request).select_related("post", "parent", "user").get(pk=pk)
+        desk.attach_history([comment])
+        return {
+            "ok": True,
+            "message": message,
+            "status": comment.status,
+            "counts": desk.tab_counts(),
+            "cells": {
+                "status_badge": self.status_badge(comment),
+                "author": self.author(comment),
+                "why": self.why(comment),
+                "row_actions": self.row_actions(comment),
+            },
+        }
+
+    def _back(self, request, pk):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:comments_comment_changelist")
+        return HttpResponseRedirect(f"{back.split('#')[0]}#queue-{pk}")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {"title": "Moderate comment", **(extra_context or {})}
+        self._can_ban = self.has_ban_permission(request)
+        extra_context = {
+            "title": "Moderate comment",
+            "desk_url": reverse("admin:comments_comment_desk"),
+            "here": request.get_full_path(),
+            **(extra_context or {}),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
@@ -447,10 +656,12 @@ class ModerationEventAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["actor"]
-    search_fields = ["reason", "=comment_pk"]
+    search_fields = ["reason", "=comment_pk", "email"]
 
     @admin.display(description="Comment")
     def comment_ref(self, obj):
+        if obj.comment_pk is None:
+            return obj.email  # An action on a commenter, taken outside any comment.
         if obj.comment_id is None:
             return f"#{obj.comment_pk} (deleted)"
         url = reverse("admin:comments_comment_change", args=[obj.comment_id])

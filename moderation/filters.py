@@ -92,6 +92,8 @@ class ReasonFilter(admin.SimpleListFilter):
         "links": (ReasonCode.LINKS.label, [ReasonCode.LINKS]),
         "offensive": (ReasonCode.OFFENSIVE.label, [ReasonCode.OFFENSIVE]),
         "first": (ReasonCode.FIRST_TIME.label, [ReasonCode.FIRST_TIME]),
+        "not_trusted_yet": (ReasonCode.NOT_TRUSTED_YET.label, [ReasonCode.NOT_TRUSTED_YET]),
+        "post_hold": (ReasonCode.POST_HOLD.label, [ReasonCode.POST_HOLD]),
         "impersonation": (ReasonCode.IMPERSONATION.label, [ReasonCode.IMPERSONATION]),
         "bot": ("Bot signals", list(BOT_SIGNALS)),
     }

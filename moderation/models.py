@@ -64,6 +64,15 @@ class ModerationSettings(models.Model):
     reports_per_hour = models.PositiveSmallIntegerField(
         default=10, help_text="At most this many reports an hour from one reader."
     )
+    trust_after = models.PositiveSmallIntegerField(
+        "trusted after (approved comments)",
+        default=1,
+        db_default=1,
+        validators=[MinValueValidator(1)],
+        help_text="A commenter with at least this many approved comments is published at once "
+        "(unless another rule holds the comment). Staff, the post's author and commenters "
+        "trusted by hand are published at once too.",
+    )
     offensive_threshold = models.FloatField(
         "offensive-language threshold",
         default=0.8,
@@ -167,6 +176,42 @@ class Ban(models.Model):
         self.email = self.email.strip().lower()
 
 
+class CommenterQuerySet(models.QuerySet):
+    def for_email(self, email):
+        return self.filter(email=(email or "").strip().lower())
+
+
+class Commenter(models.Model):
+    """What moderators decided about one commenter (by e-mail address): trusted by hand, or
+    suspended until a date. Changed through moderation.actions, which logs each change."""
+
+    email = models.EmailField(unique=True, help_text="The commenter's address, lower case.")
+    trusted = models.BooleanField(
+        default=False,
+        help_text="Publish this commenter's comments at once (other rules can still hold one). "
+        "Only when the commenter proves the address (signed in, or their browser's token).",
+    )
+    suspended_until = models.DateTimeField(
+        null=True, blank=True, help_text="Refuse this commenter's comments until then."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommenterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def is_suspended(self, now=None):
+        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
+
+
 class Report(models.Model):
     """A reader's report that a published comment breaks the rules."""
 
@@ -209,12 +254,22 @@ class ModerationEvent(models.Model):
         BAN = "ban", "Author banned"
         REPORTS = "reports", "Held after reader reports"
         PURGE = "purge", "Deleted (old spam)"
+        REDACT = "redact", "Text edited by a moderator"
+        FEATURE = "feature", "Featured"
+        UNFEATURE = "unfeature", "No longer featured"
+        TRUST = "trust", "Commenter trusted"
+        UNTRUST = "untrust", "Commenter no longer trusted"
+        SUSPEND = "suspend", "Commenter suspended"
+        UNSUSPEND = "unsuspend", "Suspension lifted"
 
     comment = models.ForeignKey(
         Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="moderation_events"
     )
     # Kept when the comment itself is purged, so the log still says which one it was.
-    comment_pk = models.PositiveBigIntegerField(db_index=True)
+    # Empty for an action on a commenter taken outside any comment.
+    comment_pk = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # The commenter an action on a commenter (trust, suspension) concerned.
+    email = models.EmailField(blank=True, db_index=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
@@ -227,6 +282,8 @@ class ModerationEvent(models.Model):
         help_text="Empty when the system acted (reader reports, purge command).",
     )
     reason = models.TextField(blank=True)
+    # A redaction keeps the text as it was before the moderator's edit.
+    previous_text = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -236,4 +293,5 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         who = self.actor or "system"
-        return f"{self.get_action_display()} #{self.comment_pk} by {who}"
+        what = f"#{self.comment_pk}" if self.comment_pk else self.email
+        return f"{self.get_action_display()} {what} by {who}"

@@ -3,17 +3,21 @@
 Selected with settings.COMMENTS_POLICY = "moderation.policy.ModerationPolicy" and called by
 comments.posting through the seam in comments.policy. The rules, in the order they run:
 
-1. a banned e-mail or IP address is refused with a neutral message (403);
+1. a banned e-mail or IP address is refused with a neutral message (403), and so is a
+   suspended commenter until the suspension ends (the message gives the date);
 2. more than N comments a minute from one IP or e-mail address is refused (429);
 3. the same author posting the same text again within a day is refused;
 4. a filled honeypot field, a form posted within seconds of rendering or without its signed
    time stamp is spam, silently;
 5. blocklist phrases hold the comment or mark it spam (each entry says which);
 6. more than N links holds it;
-7. an offensive-language score above a threshold holds it (optional extra);
-8. a first-time commenter is held; a known commenter is published. Known means signed in
-   with approved comments, or a guest whose name and e-mail match an approved comment and
-   whose browser carries the signed commenter token issued with an earlier comment.
+7. an offensive-language score above a threshold holds it (optional extra); so does a post
+   set to hold every comment (Post.moderation_mode), for everyone but staff;
+8. a commenter who is not yet trusted is held; a trusted one is published. Trusted means staff,
+   the post's author, trusted by hand in the queue (Commenter.trusted), or with at least
+   ModerationSettings.trust_after approved comments: signed in with them, or a guest whose
+   name and e-mail match them and whose browser carries the signed commenter token issued
+   with an earlier comment. Being trusted by hand also needs that proof of the address.
 
 Rules 1-3 and 8 judge the sender and run in assess_sender(), which comments.posting calls
 under a lock keyed by the sender inside the storing transaction; the others judge the text
@@ -33,12 +37,13 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from comments.models import Comment
 from comments.policy import SEVERITY, ApproveAll, Reason, Refusal, Verdict
 
 from . import blocklist
-from .models import Ban, BlockedTerm, ModerationSettings
+from .models import Ban, BlockedTerm, Commenter, ModerationSettings
 
 logger = logging.getLogger(__name__)
 Status = Comment.Status
@@ -62,6 +67,11 @@ class ReasonCode(models.TextChoices):
     FIRST_TIME = "first_time", "First comment"
     STAFF = "staff", "Staff member"
     KNOWN = "known", "Known commenter"
+    SUSPENDED = "suspended", "Suspended commenter"
+    POST_HOLD = "post_hold", "Post holds every comment"
+    POST_AUTHOR = "post_author", "The post's author"
+    TRUSTED = "trusted", "Trusted by a moderator"
+    NOT_TRUSTED_YET = "not_trusted_yet", "Not enough approved comments yet"
 
 
 BOT_SIGNALS = (ReasonCode.HONEYPOT, ReasonCode.NO_STAMP, ReasonCode.TOO_FAST)
@@ -109,6 +119,7 @@ class ModerationPolicy(ApproveAll):
         outcomes += self._links(comment, config)
         outcomes += self._offensive(comment, config)
         outcomes += self._impersonation(comment)
+        outcomes += self._post_mode(comment)
         return _verdict(outcomes)
 
     def assess_sender(self, submission):
@@ -119,18 +130,22 @@ class ModerationPolicy(ApproveAll):
         """
         config = _settings(submission)
         comment = submission.comment
-        for check in (self._banned, self._flood, self._duplicate):
-            refusal = check(comment, config)
-            if refusal:
-                # Nothing is stored for a refused comment; the log says why it was turned away.
-                logger.info(
-                    "Comment refused on post %s from %s / %s: %s",
-                    comment.post_id,
-                    comment.email or "-",
-                    comment.ip_address or "-",
-                    refusal[1].text,
-                )
-                return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
+        refusal = (
+            self._banned(comment, config)
+            or self._suspended(submission)
+            or self._flood(comment, config)
+            or self._duplicate(comment, config)
+        )
+        if refusal:
+            # Nothing is stored for a refused comment; the log says why it was turned away.
+            logger.info(
+                "Comment refused on post %s from %s / %s: %s",
+                comment.post_id,
+                comment.email or "-",
+                comment.ip_address or "-",
+                refusal[1].text,
+            )
+            return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
         return _verdict(self._first_time(submission, config))
 
     # Refusals: (Refusal, Reason for the log) or None.
@@ -142,6 +157,15 @@ class ModerationPolicy(ApproveAll):
             reason = Reason(ReasonCode.BANNED, f"Refused: banned ({ban}).")
             return Refusal(BANNED_MESSAGE, status_code=403), reason
         return None
+
+    def _suspended(self, submission):
+        commenter = _commenter(submission)
+        if commenter is None or not commenter.is_suspended():
+            return None
+        until = date_format(timezone.localtime(commenter.suspended_until), "j F Y, H:i")
+        message = f"You cannot post comments until {until}."
+        reason = Reason(ReasonCode.SUSPENDED, f"Refused: suspended until {until}.")
+        return Refusal(message, status_code=403), reason
 
     def _flood(self, comment, config):
         if not config.flood_limit:
@@ -279,19 +303,40 @@ class ModerationPolicy(ApproveAll):
                 return [(Status.PENDING, Reason(ReasonCode.IMPERSONATION, text))]
         return []
 
+    def _post_mode(self, comment):
+        if comment.post.moderation_mode != comment.post.ModerationMode.HOLD:
+            return []
+        if comment.user_id and comment.user.is_staff:
+            return []
+        text = "Held: every comment on this post is reviewed."
+        return [(Status.PENDING, Reason(ReasonCode.POST_HOLD, text))]
+
     def _first_time(self, submission, config):
         comment = submission.comment
         user = comment.user if comment.user_id else None
         if user is not None and user.is_staff:
             return [(Status.APPROVED, Reason(ReasonCode.STAFF, "Published: staff member."))]
+        if user is not None and user.pk == comment.post.author_id:
+            text = "Published: the post's author."
+            return [(Status.APPROVED, Reason(ReasonCode.POST_AUTHOR, text))]
+        commenter = _commenter(submission)
+        if commenter is not None and commenter.trusted and _proven_address(submission):
+            text = "Published: trusted by a moderator."
+            return [(Status.APPROVED, Reason(ReasonCode.TRUSTED, text))]
         approved = self._approved_before(submission)
-        if approved:
+        if approved >= config.trust_after:
             text = f"Published: known commenter ({approved} approved)."
             return [(Status.APPROVED, Reason(ReasonCode.KNOWN, text))]
-        if config.hold_first_time:
-            text = "Held: first comment from this author."
-            return [(Status.PENDING, Reason(ReasonCode.FIRST_TIME, text))]
-        return []
+        if not config.hold_first_time:
+            return []
+        if approved:
+            text = (
+                f"Held: {approved} approved comment{'s' if approved != 1 else ''}, "
+                f"{config.trust_after} needed to be published at once."
+            )
+            return [(Status.PENDING, Reason(ReasonCode.NOT_TRUSTED_YET, text))]
+        text = "Held: first comment from this author."
+        return [(Status.PENDING, Reason(ReasonCode.FIRST_TIME, text))]
 
 
 def _settings(submission):
@@ -299,6 +344,26 @@ def _settings(submission):
     if "settings" not in submission.scratch:
         submission.scratch["settings"] = ModerationSettings.load()
     return submission.scratch["settings"]
+
+
+def _commenter(submission):
+    """The moderators' record of this sender (trusted, suspended), or None. Read under the
+    sender lock, once per comment."""
+    if "commenter" not in submission.scratch:
+        comment = submission.comment
+        email = comment.email or (comment.user.email if comment.user_id else "")
+        found = Commenter.objects.for_email(email).first() if email else None
+        submission.scratch["commenter"] = found
+    return submission.scratch["commenter"]
+
+
+def _proven_address(submission):
+    """The sender proved the e-mail address: signed in, or the browser's signed token."""
+    comment = submission.comment
+    if comment.user_id:
+        return True
+    email = (comment.email or "").strip().lower()
+    return bool(email) and submission.token_email == email
 
 
 ROLE_NAMES = ("Admin", "Administrator", "Moderator", "Moderation", "Staff", "Editor")

@@ -64,6 +64,7 @@ def comment_section(context, post):
     return {
         "post": post,
         "page": page,
+        "featured": featured_comments(post),
         "threads": page.html,
         "orders": ORDERS.items(),
         "is_open": is_open,
@@ -74,6 +75,19 @@ def comment_section(context, post):
         "request": request,
         "own_changeable": [(c, editable_until(c)) for c in own_changeable(post, request)],
     }
+
+
+def featured_comments(post):
+    """The post's editors' picks for the "Featured" section, newest pick first (one query)."""
+    return list(
+        Comment.objects.featured()
+        .filter(post=post)
+        .select_related("user")
+        .order_by("-featured_at")[:FEATURED_MAX]
+    )
+
+
+FEATURED_MAX = 10
 
 
 def _positive_int(value):

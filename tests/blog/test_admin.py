@@ -92,6 +92,7 @@ def _post_form_data(**overrides):
         "published_at_0": now.strftime("%Y-%m-%d"),
         "published_at_1": now.strftime("%H:%M:%S"),
         "comments_enabled": "on",
+        "moderation_mode": "default",
         "comments_close_at_0": "",
         "comments_close_at_1": "",
     }
