@@ -78,26 +78,39 @@ def vimeo_id(url):
 
 
 def video_embed(url):
-    """The responsive, privacy-friendly embed for an allowed video link, or None."""
+    """The click-to-load facade of an allowed video link, or None.
+
+    Nothing is loaded from the provider until the reader asks: the page holds a link to the
+    video on the provider's site (what a reader without JavaScript follows) and the player's
+    address; static/js/video.js swaps the link for the privacy-friendly player on click
+    (Enter on the focused link is a click too).
+    """
     if video := youtube_id(url):
-        src = f"https://www.youtube-nocookie.com/embed/{video}"
-        title = "YouTube video"
+        player = f"https://www.youtube-nocookie.com/embed/{video}?autoplay=1"
+        watch = f"https://www.youtube.com/watch?v={video}"
+        provider = "YouTube"
     elif found := vimeo_id(url):
         video, privacy = found
-        src = f"https://player.vimeo.com/video/{video}?dnt=1"
+        player = f"https://player.vimeo.com/video/{video}?dnt=1&autoplay=1"
+        watch = f"https://vimeo.com/{video}"
         if privacy:
-            src += f"&h={privacy}"
-        title = "Vimeo video"
+            player += f"&h={privacy}"
+            watch += f"/{privacy}"
+        provider = "Vimeo"
     else:
         return None
     return format_html(
-        '<figure class="video-embed"><iframe src="{}" title="{}" width="560" height="315"'
-        ' loading="lazy" allow="encrypted-media; fullscreen; picture-in-picture"'
-        ' allowfullscreen referrerpolicy="strict-origin-when-cross-origin"'
-        ' sandbox="allow-scripts allow-same-origin allow-presentation allow-popups'
-        ' allow-popups-to-escape-sandbox"></iframe></figure>',
-        src,
-        title,
+        '<figure class="video-embed video-facade" data-video-player="{player}"'
+        ' data-video-title="{provider} video">'
+        '<a class="video-facade-link" href="{watch}" rel="noopener">'
+        '<span class="video-facade-play" aria-hidden="true"></span>'
+        '<span class="video-facade-label">Play the video <span class="video-facade-provider">'
+        "from {provider}</span></span></a>"
+        '<figcaption class="video-facade-note">Playing it here loads {provider}\'s player.'
+        "</figcaption></figure>",
+        player=player,
+        watch=watch,
+        provider=provider,
     )
 
 

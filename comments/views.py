@@ -49,7 +49,7 @@ def new_comment(request, post_id):
 def _post_page_with_form(request, post, form, *, status):
     """The post page with this bound form in its comment section, so the errors appear next
     to the fields and the typed text is kept (comments/templatetags/comments.py)."""
-    context = {"post": post, "comment_form": form, **post_context(post)}
+    context = {"post": post, "comment_form": form, **post_context(post, request)}
     return render(request, "blog/post_detail.html", context, status=status)
 
 

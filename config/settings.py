@@ -213,7 +213,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address (https://news.example). Unset, every page uses the address it was
+# asked at (the request's host, checked against ALLOWED_HOSTS), as the feeds and sitemap do.
+SITE_URL = env.str("SITE_URL", default="")
 # Cover uploads: largest file and largest picture (width x height) the admin accepts.
 BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
 BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
@@ -284,7 +286,6 @@ PERMISSIONS_POLICY = {
         [
             "accelerometer",
             "ambient-light-sensor",
-            "autoplay",
             "bluetooth",
             "browsing-topics",
             "camera",
@@ -306,7 +307,9 @@ PERMISSIONS_POLICY = {
         [],
     ),
     **dict.fromkeys(
-        ["encrypted-media", "fullscreen", "picture-in-picture"], ["self", *VIDEO_EMBED_ORIGINS]
+        # autoplay: the player starts on the reader's click of the facade (static/js/video.js).
+        ["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"],
+        ["self", *VIDEO_EMBED_ORIGINS],
     ),
 }
 

@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog.sitemaps import sitemaps
-from blog.views import robots_txt
+from blog.views import favicon, robots_txt
 from ops.views import serve_media
 
 admin.site.site_header = "Threadline admin"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("comments/", include("comments.urls")),
     path("moderation/", include("moderation.urls")),
     path("", include("ops.urls")),
