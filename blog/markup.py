@@ -8,11 +8,12 @@ sanitiser can keep refusing every <iframe> an author writes by hand.
 
 import re
 import secrets
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import markdown
 import nh3
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6",
@@ -112,6 +113,17 @@ def video_embed(url):
         watch=watch,
         provider=provider,
     )
+
+
+def plain_text(html):
+    """The text of rendered HTML, on one line per block, without control characters."""
+    # A video facade's button text is not part of the story.
+    html = re.sub(
+        r'<figure class="video-embed video-facade".*?</figure>', "\n", html or "", flags=re.S
+    )
+    text = strip_tags(re.sub(r"</(p|h[2-6]|li|blockquote|pre|figure|tr)>", "\n", html))
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", unescape(text))
+    return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
 
 
 def render_markdown(text):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("category/<slug:slug>/rss/", feeds.CategoryRssFeed(), name="category_rss"),
     path("category/<slug:slug>/atom/", feeds.CategoryAtomFeed(), name="category_atom"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("search/", views.search_view, name="search"),
     path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
     path("archive/<int:year>/", views.YearView.as_view(), name="archive_year"),
     path("archive/<int:year>/<int:month>/", views.MonthView.as_view(), name="archive_month"),

@@ -16,6 +16,7 @@ from django.views.generic import ArchiveIndexView, DetailView, ListView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from .models import Category, Post, Tag
+from .search import search
 from .site import absolute_url
 
 
@@ -100,6 +101,15 @@ class PostDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**post_context(self.object, self.request), **kwargs)
+
+
+def search_view(request):
+    """/search/?q=: published posts by relevance, ten a page, with highlighted snippets."""
+    raw = request.GET.get("q", "")
+    page_number = request.GET.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and len(page_number) < 7 else 1
+    results = search(raw, page_number=max(1, page_number))
+    return render(request, "blog/search.html", {"results": results, "query": results.query})
 
 
 def post_preview(request, pk):

@@ -216,6 +216,8 @@ BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 # The public address (https://news.example). Unset, every page uses the address it was
 # asked at (the request's host, checked against ALLOWED_HOSTS), as the feeds and sitemap do.
 SITE_URL = env.str("SITE_URL", default="")
+# The PostgreSQL text search configuration for the site's language (stemming, stop words).
+BLOG_SEARCH_CONFIG = env.str("BLOG_SEARCH_CONFIG", default="english")
 # Cover uploads: largest file and largest picture (width x height) the admin accepts.
 BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
 BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
