@@ -52,3 +52,37 @@ def test_the_site_icon_is_served(page):
         "image/x-icon",
         "image/vnd.microsoft.icon",
     }
+
+
+def test_the_dark_theme_follows_the_system_and_passes_axe(new_context, axe, discussion):
+    for scheme in ("light", "dark"):
+        page = new_context(color_scheme=scheme).new_page()
+        for url in ("/", discussion["post"].get_absolute_url(), "/search/?q=comment"):
+            page.goto(url)
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert (background == "rgb(20, 20, 20)") == (scheme == "dark"), (scheme, background)
+            axe(page)
+
+
+def test_the_toggle_is_remembered_and_wins_over_the_system(new_context, axe, discussion):
+    page = new_context(color_scheme="light").new_page()
+    page.goto("/")
+    toggle = page.get_by_role("button", name="Dark theme")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.goto(discussion["post"].get_absolute_url())
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 20, 20)"
+    axe(page)
+    page.get_by_role("button", name="Dark theme").click()
+    page.reload()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(20, 20, 20)"
+
+
+def test_without_javascript_the_system_theme_applies_and_no_toggle_shows(new_context):
+    page = new_context(color_scheme="dark", java_script_enabled=False).new_page()
+    page.goto("/")
+    assert not page.get_by_role("button", name="Dark theme").is_visible()
+    color = page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert color == "rgb(20, 20, 20)"
