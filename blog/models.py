@@ -101,7 +101,8 @@ class Post(models.Model):
     )
     body_html = models.TextField(editable=False, blank=True)
     # The body as plain text, what search indexes and quotes in its snippets (blog/search.py).
-    body_text = models.TextField(editable=False, blank=True)
+    # A database default too, so rows written by code that predates the column still insert.
+    body_text = models.TextField(editable=False, blank=True, default="", db_default="")
     # PostgreSQL's stored search vector (GIN index made by migration 0004); unused on SQLite,
     # where the FTS5 table blog_post_fts holds the index instead.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -28,7 +28,12 @@ from django.utils.safestring import mark_safe
 from .drawing import FULL_FIELDS, draw, fragment_version, make_node, parts
 from .models import Comment
 
-ORDERS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
+ORDERS = {
+    "oldest": "Oldest",
+    "newest": "Newest",
+    "replies": "Most replies",
+    "liked": "Most liked",
+}
 DEFAULT_ORDER = "oldest"
 # What the page walk needs of every comment; full rows are fetched only for the few drawn now.
 WALK_FIELDS = (
@@ -92,6 +97,10 @@ def ordered_roots(post, order, pending_ids=()):
     if order == "replies":
         # rght - lft grows with the size of the thread; no per-thread count query is needed.
         return roots(post, pending_ids).order_by(F("lft") - F("rght"), "created_at", "pk")
+    if order == "liked":
+        # Threads by their top-level comment's stored likes; inside a thread replies keep
+        # their place (the walk below is always in thread order).
+        return roots(post, pending_ids).order_by("-like_count", "created_at", "pk")
     return roots(post, pending_ids).order_by("created_at", "pk")
 
 

@@ -7,6 +7,7 @@ app_name = "comments"
 urlpatterns = [
     path("<int:pk>/", views.permalink, name="permalink"),
     path("post/<int:post_id>/", views.new_comment, name="post"),
+    path("<int:pk>/like/", views.like, name="like"),
     re_path(
         r"^avatar/(?P<key>[0-9a-f]{20})-(?P<signature>[0-9a-f]{12})\.png$",
         views.avatar,

@@ -8,6 +8,8 @@ used. The moderation policy counts a guest as a known commenter only when the to
 for the address typed: someone who types another reader's e-mail has no such token.
 """
 
+import secrets
+
 from django.conf import settings
 
 SESSION_KEY = "comments_pending"
@@ -53,3 +55,31 @@ def remember_pending(request, comment):
     held = list(request.session.get(SESSION_KEY, ()))
     held.append(comment.pk)
     request.session[SESSION_KEY] = held[-REMEMBERED:]
+
+
+LIKER_COOKIE = "liker"
+LIKER_SALT = "comments.liker-token"
+
+
+def liker_token(request):
+    """This browser's signed liker token (a random id), or a new one to issue with the reply.
+
+    A guest's like counts once per token; clearing cookies gives a new token, which the
+    per-address limit (comments.posting.like_comment) keeps from turning into a flood.
+    """
+    value = request.get_signed_cookie(
+        LIKER_COOKIE, default=None, salt=LIKER_SALT, max_age=TOKEN_MAX_AGE
+    )
+    return value or secrets.token_urlsafe(18)
+
+
+def remember_liker(response, token):
+    response.set_signed_cookie(
+        LIKER_COOKIE,
+        token,
+        salt=LIKER_SALT,
+        max_age=TOKEN_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )

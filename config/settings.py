@@ -226,6 +226,8 @@ BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
+# Likes one address may give in a minute (comments.posting.like_comment).
+COMMENTS_LIKES_PER_MINUTE = env.int("COMMENTS_LIKES_PER_MINUTE", default=30)
 # How many reverse proxies / load balancers we run in front of the app (each appends to
 # X-Forwarded-For). 0 means readers connect directly and REMOTE_ADDR is their address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

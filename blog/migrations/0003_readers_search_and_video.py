@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="post",
             name="body_text",
-            field=models.TextField(blank=True, editable=False),
+            field=models.TextField(blank=True, db_default="", default="", editable=False),
         ),
         migrations.AddField(
             model_name="post",

@@ -86,3 +86,26 @@ def test_without_javascript_the_system_theme_applies_and_no_toggle_shows(new_con
     assert not page.get_by_role("button", name="Dark theme").is_visible()
     color = page.locator("body").evaluate("el => getComputedStyle(el).backgroundColor")
     assert color == "rgb(20, 20, 20)"
+
+
+def test_a_like_updates_the_count_in_place_with_javascript(page, discussion):
+    page.goto(discussion["post"].get_absolute_url())
+    comment = page.locator(f"#comment-{discussion['child'].pk}")
+    count = comment.locator("[data-like-count]").first
+    assert count.inner_text() == "0 likes"
+    comment.locator(".comment-like-button").first.click()
+    page.wait_for_function(
+        "el => el.textContent === '1 like'", arg=count.element_handle(), timeout=5000
+    )
+    assert page.url.endswith(discussion["post"].get_absolute_url())
+
+
+def test_a_like_works_without_javascript(new_context, discussion):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(discussion["post"].get_absolute_url())
+    target = discussion["child"]
+    page.locator(f"#comment-{target.pk} .comment-like-button").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"#comment-{target.pk}")
+    count = page.locator(f"#comment-{target.pk} [data-like-count]").first
+    assert count.inner_text() == "1 like"
