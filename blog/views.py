@@ -139,7 +139,10 @@ def favicon(request):
 
 
 def robots_txt(request):
-    context = {"sitemap_url": absolute_url(reverse("sitemap"), request)}
+    context = {
+        "sitemap_url": absolute_url(reverse("sitemap"), request),
+        "news_sitemap_url": absolute_url(reverse("sitemap_news"), request),
+    }
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
