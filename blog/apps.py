@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Blog"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - keeps the search index in step (blog/search.py)

@@ -1,13 +1,14 @@
-"""RSS and Atom feeds of the latest public posts, site-wide and per category."""
+"""RSS and Atom feeds of the latest public posts, site-wide, per category and per tag."""
 
 import re
 
-from django.contrib.syndication.views import Feed
+from django.contrib.syndication.views import Feed as DjangoFeed
+from django.http import Http404, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Category, Post
+from .models import Category, Post, Tag
 from .site import site_context
 
 FEED_LENGTH = 20
@@ -18,6 +19,17 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def xml_text(text):
     return CONTROL_RE.sub("", text)
+
+
+class Feed(DjangoFeed):
+    """A feed that answers an unknown object with a plain-text 404, not the HTML page:
+    feed readers show the body as it is."""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            return HttpResponseNotFound("No such feed.\n", content_type="text/plain; charset=utf-8")
 
 
 class LatestRssFeed(Feed):
@@ -84,6 +96,35 @@ class CategoryRssFeed(LatestRssFeed):
 
 
 class CategoryAtomFeed(CategoryRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class TagRssFeed(LatestRssFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return xml_text(f"{obj.name} · {site_context()['site'].site_name}")
+
+    def description(self, obj):
+        return xml_text(f"The latest tagged {obj.name}")
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return (
+            Post.objects.published()
+            .filter(tags=obj)
+            .for_listing()
+            .prefetch_related("tags")[:FEED_LENGTH]
+        )
+
+
+class TagAtomFeed(TagRssFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, obj):

@@ -8,11 +8,12 @@ sanitiser can keep refusing every <iframe> an author writes by hand.
 
 import re
 import secrets
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import markdown
 import nh3
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 
 ALLOWED_TAGS = {
     "h2", "h3", "h4", "h5", "h6",
@@ -78,27 +79,51 @@ def vimeo_id(url):
 
 
 def video_embed(url):
-    """The responsive, privacy-friendly embed for an allowed video link, or None."""
+    """The click-to-load facade of an allowed video link, or None.
+
+    Nothing is loaded from the provider until the reader asks: the page holds a link to the
+    video on the provider's site (what a reader without JavaScript follows) and the player's
+    address; static/js/video.js swaps the link for the privacy-friendly player on click
+    (Enter on the focused link is a click too).
+    """
     if video := youtube_id(url):
-        src = f"https://www.youtube-nocookie.com/embed/{video}"
-        title = "YouTube video"
+        player = f"https://www.youtube-nocookie.com/embed/{video}?autoplay=1"
+        watch = f"https://www.youtube.com/watch?v={video}"
+        provider = "YouTube"
     elif found := vimeo_id(url):
         video, privacy = found
-        src = f"https://player.vimeo.com/video/{video}?dnt=1"
+        player = f"https://player.vimeo.com/video/{video}?dnt=1&autoplay=1"
+        watch = f"https://vimeo.com/{video}"
         if privacy:
-            src += f"&h={privacy}"
-        title = "Vimeo video"
+            player += f"&h={privacy}"
+            watch += f"/{privacy}"
+        provider = "Vimeo"
     else:
         return None
     return format_html(
-        '<figure class="video-embed"><iframe src="{}" title="{}" width="560" height="315"'
-        ' loading="lazy" allow="encrypted-media; fullscreen; picture-in-picture"'
-        ' allowfullscreen referrerpolicy="strict-origin-when-cross-origin"'
-        ' sandbox="allow-scripts allow-same-origin allow-presentation allow-popups'
-        ' allow-popups-to-escape-sandbox"></iframe></figure>',
-        src,
-        title,
+        '<figure class="video-embed video-facade" data-video-player="{player}"'
+        ' data-video-title="{provider} video">'
+        '<a class="video-facade-link" href="{watch}" rel="noopener">'
+        '<span class="video-facade-play" aria-hidden="true"></span>'
+        '<span class="video-facade-label">Play the video <span class="video-facade-provider">'
+        "from {provider}</span></span></a>"
+        '<figcaption class="video-facade-note">Playing it here loads {provider}\'s player.'
+        "</figcaption></figure>",
+        player=player,
+        watch=watch,
+        provider=provider,
     )
+
+
+def plain_text(html):
+    """The text of rendered HTML, on one line per block, without control characters."""
+    # A video facade's button text is not part of the story.
+    html = re.sub(
+        r'<figure class="video-embed video-facade".*?</figure>', "\n", html or "", flags=re.S
+    )
+    text = strip_tags(re.sub(r"</(p|h[2-6]|li|blockquote|pre|figure|tr)>", "\n", html))
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", unescape(text))
+    return re.sub(r"[ \t]*\n\s*", "\n", text).strip()
 
 
 def render_markdown(text):

@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .markup import render_markdown
+from .markup import plain_text, render_markdown
 
 
 class PostQuerySet(models.QuerySet):
@@ -104,6 +105,12 @@ class Post(models.Model):
         "and YouTube or Vimeo links on a line of their own become videos."
     )
     body_html = models.TextField(editable=False, blank=True)
+    # The body as plain text, what search indexes and quotes in its snippets (blog/search.py).
+    # A database default too, so rows written by code that predates the column still insert.
+    body_text = models.TextField(editable=False, blank=True, default="", db_default="")
+    # PostgreSQL's stored search vector (GIN index made by migration 0004); unused on SQLite,
+    # where the FTS5 table blog_post_fts holds the index instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     source = models.CharField(
         max_length=120, blank=True, help_text="Who filed the report, e.g. a news agency."
     )
@@ -175,6 +182,7 @@ class Post(models.Model):
         if self.status != self.Status.DRAFT and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
+        self.body_text = plain_text(self.body_html)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -32,6 +32,32 @@ def clear_site_cache():
     cache.delete(CACHE_KEY)
 
 
-def absolute_url(path):
-    """The full address of a path on this site, for canonical links, feeds and sharing."""
-    return settings.SITE_URL.rstrip("/") + path
+# The address used when SITE_URL is unset and there is no request to ask (management
+# commands such as export_wordpress): the development server's.
+FALLBACK_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(request=None):
+    """The site's own address, without a trailing slash.
+
+    SITE_URL when it is set; otherwise the scheme and host of the request, exactly as the
+    feeds and the sitemap (Django's syndication and sitemaps use the request's host) see
+    them. request.get_host() only answers with a host listed in ALLOWED_HOSTS (anything else
+    is a 400 before a page is drawn), so a forged Host header cannot put another site's
+    address into canonical links.
+    """
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/")
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return FALLBACK_SITE_URL
+
+
+def absolute_url(path, request=None):
+    """The full address of a path on this site, for canonical links, feeds and sharing.
+
+    An address that is absolute already (media in object storage) is returned as it is.
+    """
+    if path.startswith(("https://", "http://")):
+        return path
+    return site_url(request) + path

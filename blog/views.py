@@ -8,13 +8,15 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseServerError,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import ArchiveIndexView, DetailView, ListView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from .models import Category, Post, Tag
+from .search import search
 from .site import absolute_url
 
 
@@ -98,7 +100,16 @@ class PostDetailView(DetailView):
         return Post.objects.published().for_page()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**post_context(self.object), **kwargs)
+        return super().get_context_data(**post_context(self.object, self.request), **kwargs)
+
+
+def search_view(request):
+    """/search/?q=: published posts by relevance, ten a page, with highlighted snippets."""
+    raw = request.GET.get("q", "")
+    page_number = request.GET.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and len(page_number) < 7 else 1
+    results = search(raw, page_number=max(1, page_number))
+    return render(request, "blog/search.html", {"results": results, "query": results.query})
 
 
 def post_preview(request, pk):
@@ -106,21 +117,32 @@ def post_preview(request, pk):
     if not request.user.is_staff:
         raise Http404("No such page.")
     post = get_object_or_404(Post.objects.for_page(), pk=pk)
-    context = {"post": post, "preview": True, **post_context(post)}
+    context = {"post": post, "preview": True, **post_context(post, request)}
     return render(request, "blog/post_detail.html", context)
 
 
-def post_context(post):
+def post_context(post, request=None):
     public = post.is_public
     return {
-        "canonical_url": absolute_url(post.get_absolute_url()),
+        "canonical_url": absolute_url(post.get_absolute_url(), request),
         "previous_post": post.previous_published() if public else None,
         "next_post": post.next_published() if public else None,
     }
 
 
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the
+    icon drawn for the site (static/favicon.ico) at its static address, which may be hashed."""
+    response = redirect(static("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def robots_txt(request):
-    context = {"sitemap_url": absolute_url(reverse("sitemap"))}
+    context = {
+        "sitemap_url": absolute_url(reverse("sitemap"), request),
+        "news_sitemap_url": absolute_url(reverse("sitemap_news"), request),
+    }
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 

@@ -41,6 +41,7 @@ FULL_FIELDS = (
     "identity_verified",
     "redacted",
     "featured_at",
+    "like_count",
 )
 # A pk that never appears in a real URL, used to split reversed URLs into prefix and suffix.
 _PK_MARK = "987654321"
@@ -68,6 +69,7 @@ class Node:
     parent_name: str = ""
     reply_to_pk: int | None = None
     reply_to_name: str = ""
+    likes: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,15 @@ def _split(url_name):
 @lru_cache(maxsize=1)
 def _urls():
     report = _split("moderation:report")
+    like = _split("comments:like")
     admin = _split("admin:comments_comment_change")
     return {
         "report_prefix": report[0],
         "report_suffix": report[1],
         "admin_prefix": admin[0],
         "admin_suffix": admin[1],
+        "like_prefix": like[0],
+        "like_suffix": like[1],
     }
 
 
@@ -171,6 +176,7 @@ def make_node(row, *, post_author_id, names, kind="public"):
     node.edited = row["edited_at"] is not None
     node.redacted = row["redacted"]
     node.featured = row["featured_at"] is not None
+    node.likes = row["like_count"]
     node.body_html = Markup(row["body_html"])
     if row["in_reply_to_id"] is not None:
         node.reply_to_pk = row["in_reply_to_id"]

@@ -1,7 +1,7 @@
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from blog.feeds import Feed
 from blog.models import Post
 
 from .formatting import CONTROL_RE

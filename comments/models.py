@@ -136,6 +136,9 @@ class Comment(MPTTModel):
     # The single-use number of the comment form this came from: a second comment with the
     # same form is refused by this unique column, whichever worker or server gets it.
     form_nonce = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
+    # Readers' likes (CommentLike rows), counted here by comments.posting.like_comment so that
+    # pages and the "Most liked" order never count rows.
+    like_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -208,6 +211,25 @@ class Comment(MPTTModel):
     def visible_to_viewer(cls, pk, status, pending_ids):
         """visible_to() for a row already fetched: public, or the viewer's own held comment."""
         return cls.public_status(status) or (status == cls.Status.PENDING and pk in pending_ids)
+
+
+class CommentLike(models.Model):
+    """One reader's like of one comment: at most one per browser or account (a unique pair)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    # "user:<id>" for a signed-in reader, "browser:<token>" for a guest's signed cookie.
+    voter = models.CharField(max_length=80)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter"], name="comment_like_once"),
+        ]
+        indexes = [models.Index(fields=["ip_address", "created_at"], name="comment_like_ip")]
+
+    def __str__(self):
+        return f"Like of comment #{self.comment_id}"
 
 
 def reason_codes(reasons):

@@ -28,9 +28,14 @@ from django.utils.safestring import mark_safe
 from .drawing import FULL_FIELDS, draw, fragment_version, make_node, parts
 from .models import Comment
 
-ORDERS = {"oldest": "Oldest", "newest": "Newest", "replies": "Most replies"}
-# Editors' picks (featured comments) lift their whole thread.
-ORDERS["featured"] = "Featured first"
+ORDERS = {
+    "oldest": "Oldest",
+    "newest": "Newest",
+    "replies": "Most replies",
+    "liked": "Most liked",
+    # Editors' picks (featured comments) lift their whole thread.
+    "featured": "Featured first",
+}
 DEFAULT_ORDER = "oldest"
 # What the page walk needs of every comment; full rows are fetched only for the few drawn now.
 WALK_FIELDS = (
@@ -96,6 +101,10 @@ def ordered_roots(post, order, pending_ids=()):
         return roots(post, pending_ids).order_by(F("lft") - F("rght"), "created_at", "pk")
     if order == "featured":
         return featured_first(roots(post, pending_ids))
+    if order == "liked":
+        # Threads by their top-level comment's stored likes; inside a thread replies keep
+        # their place (the walk below is always in thread order).
+        return roots(post, pending_ids).order_by("-like_count", "created_at", "pk")
     return roots(post, pending_ids).order_by("created_at", "pk")
 
 

@@ -444,3 +444,46 @@ def lock_new_trees():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
+
+
+class LikeRefused(Exception):
+    """Too many likes from one address: `status_code` 429, `message` for the reader."""
+
+    status_code = 429
+    message = "You have liked many comments in a short time. Please wait a minute."
+
+
+def like_comment(comment, *, voter, ip_address=None):
+    """Record `voter`'s like of a public comment once; returns True when it was new.
+
+    The like, the stored count and the comment's redrawn HTML (the count is part of it, via
+    store_fragment, so every cache of the thread sees the change) commit together. The
+    per-address limit (settings.COMMENTS_LIKES_PER_MINUTE) is checked under a lock keyed by
+    the address (advisory on PostgreSQL, the write lock on SQLite), and "once" is the unique
+    (comment, voter) pair, so simultaneous requests on several workers cannot exceed either.
+    """
+    from .models import CommentLike
+
+    with transaction.atomic():
+        if ip_address and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    [SENDER_LOCK_CLASS + 1, _lock_number(f"like-ip:{ip_address}")],
+                )
+        if ip_address:
+            since = timezone.now() - timezone.timedelta(minutes=1)
+            recent = CommentLike.objects.filter(ip_address=ip_address, created_at__gte=since)
+            if recent.count() >= settings.COMMENTS_LIKES_PER_MINUTE:
+                raise LikeRefused()
+        try:
+            with transaction.atomic():
+                CommentLike.objects.create(comment=comment, voter=voter, ip_address=ip_address)
+        except IntegrityError:
+            return False
+        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+        comment.like_count = Comment.objects.filter(pk=comment.pk).values_list(
+            "like_count", flat=True
+        )[0]
+        store_fragment(comment)
+    return True

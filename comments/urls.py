@@ -9,6 +9,7 @@ urlpatterns = [
     path("post/<int:post_id>/", views.new_comment, name="post"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/like/", views.like, name="like"),
     re_path(
         r"^avatar/(?P<key>[0-9a-f]{20})-(?P<signature>[0-9a-f]{12})\.png$",
         views.avatar,

@@ -9,6 +9,7 @@ for the address typed: someone who types another reader's e-mail has no such tok
 """
 
 import json
+import secrets
 
 from django.conf import settings
 
@@ -78,6 +79,34 @@ def remember_own(request, response, comment):
         ".".join(str(pk) for pk in ids[-OWN_REMEMBERED:]),
         salt=OWN_SALT,
         max_age=OWN_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+LIKER_COOKIE = "liker"
+LIKER_SALT = "comments.liker-token"
+
+
+def liker_token(request):
+    """This browser's signed liker token (a random id), or a new one to issue with the reply.
+
+    A guest's like counts once per token; clearing cookies gives a new token, which the
+    per-address limit (comments.posting.like_comment) keeps from turning into a flood.
+    """
+    value = request.get_signed_cookie(
+        LIKER_COOKIE, default=None, salt=LIKER_SALT, max_age=TOKEN_MAX_AGE
+    )
+    return value or secrets.token_urlsafe(18)
+
+
+def remember_liker(response, token):
+    response.set_signed_cookie(
+        LIKER_COOKIE,
+        token,
+        salt=LIKER_SALT,
+        max_age=TOKEN_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",

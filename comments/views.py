@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
@@ -14,12 +15,14 @@ from .forms import CommentForm, EditCommentForm
 from .models import Comment
 from .pages import comment_url
 from .policy import get_policy
-from .posting import CommentRefused, FormAlreadyUsed, post_comment
+from .posting import CommentRefused, FormAlreadyUsed, LikeRefused, like_comment, post_comment
 from .viewer import (
     commenter_token_email,
     forget_details,
+    liker_token,
     remember_commenter,
     remember_details,
+    remember_liker,
     remember_own,
     remember_pending,
 )
@@ -124,10 +127,60 @@ def delete(request, pk):
     return render(request, "comments/delete.html", {"comment": comment, "post": comment.post})
 
 
+@csrf_exempt
+@require_POST
+def like(request, pk):
+    """Like a published comment once (one per browser or account), then back to it.
+
+    The Like form is part of the comment's stored HTML, shared by every reader, so it cannot
+    carry a CSRF token; a request sent by another site is refused by its Origin (browsers send
+    one with every cross-site POST) or Sec-Fetch-Site header instead. A script asking for
+    JSON (static/js/likes.js) gets the new count rather than a redirect.
+    """
+    if not _same_origin(request):
+        return HttpResponseForbidden("Likes are accepted from this site's pages only.")
+    comment = get_object_or_404(Comment.objects.published().select_related("post"), pk=pk)
+    user = request.user if request.user.is_authenticated else None
+    token = liker_token(request)
+    voter = f"user:{user.pk}" if user else f"browser:{token}"
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        added = like_comment(comment, voter=voter, ip_address=client_ip(request))
+    except LikeRefused as refused:
+        if wants_json:
+            return JsonResponse({"error": refused.message}, status=refused.status_code)
+        return HttpResponse(refused.message, status=refused.status_code, content_type="text/plain")
+    if wants_json:
+        response = JsonResponse(
+            {"likes": comment.like_count if added else _likes(comment), "added": added}
+        )
+    else:
+        if not added:
+            messages.info(request, "You had already liked this comment.")
+        response = redirect(comment_url(comment))
+    if user is None:
+        remember_liker(response, token)
+    return response
+
+
+def _likes(comment):
+    return Comment.objects.filter(pk=comment.pk).values_list("like_count", flat=True)[0]
+
+
+def _same_origin(request):
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in {"same-origin", "none"}:
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == f"{request.scheme}://{request.get_host()}"
+
+
 def _post_page_with_form(request, post, form, *, status):
     """The post page with this bound form in its comment section, so the errors appear next
     to the fields and the typed text is kept (comments/templatetags/comments.py)."""
-    context = {"post": post, "comment_form": form, **post_context(post)}
+    context = {"post": post, "comment_form": form, **post_context(post, request)}
     return render(request, "blog/post_detail.html", context, status=status)
 
 

@@ -242,7 +242,11 @@ else:
 
 # Blog
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address (https://news.example). Unset, every page uses the address it was
+# asked at (the request's host, checked against ALLOWED_HOSTS), as the feeds and sitemap do.
+SITE_URL = env.str("SITE_URL", default="")
+# The PostgreSQL text search configuration for the site's language (stemming, stop words).
+BLOG_SEARCH_CONFIG = env.str("BLOG_SEARCH_CONFIG", default="english")
 # Cover uploads: largest file and largest picture (width x height) the admin accepts.
 BLOG_COVER_MAX_BYTES = env.int("BLOG_COVER_MAX_BYTES", default=10 * 1024 * 1024)
 BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
@@ -251,6 +255,8 @@ BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
+# Likes one address may give in a minute (comments.posting.like_comment).
+COMMENTS_LIKES_PER_MINUTE = env.int("COMMENTS_LIKES_PER_MINUTE", default=30)
 # How many reverse proxies / load balancers we run in front of the app (each appends to
 # X-Forwarded-For). 0 means readers connect directly and REMOTE_ADDR is their address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -338,7 +344,6 @@ PERMISSIONS_POLICY = {
         [
             "accelerometer",
             "ambient-light-sensor",
-            "autoplay",
             "bluetooth",
             "browsing-topics",
             "camera",
@@ -360,7 +365,9 @@ PERMISSIONS_POLICY = {
         [],
     ),
     **dict.fromkeys(
-        ["encrypted-media", "fullscreen", "picture-in-picture"], ["self", *VIDEO_EMBED_ORIGINS]
+        # autoplay: the player starts on the reader's click of the facade (static/js/video.js).
+        ["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"],
+        ["self", *VIDEO_EMBED_ORIGINS],
     ),
 }
 

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from blog.sitemaps import sitemaps
-from blog.views import robots_txt
+from blog.sitemaps import news_sitemaps, sitemaps
+from blog.views import favicon, robots_txt
 from ops.views import serve_media
 
 admin.site.site_header = "Threadline admin"
@@ -15,8 +15,20 @@ admin.site.index_title = "Publishing and moderation"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-news.xml",
+        sitemap,
+        {"sitemaps": news_sitemaps, "template_name": "sitemaps/news.xml"},
+        name="sitemap_news",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("comments/", include("comments.urls")),
     path("moderation/", include("moderation.urls")),
     path("notifications/", include("notifications.urls")),

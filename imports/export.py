@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from blog.models import Category, Post, SiteSettings, Tag
+from blog.site import site_url as site_address
 from comments.models import Comment
 
 WXR_VERSION = "1.2"
@@ -75,7 +76,7 @@ def write_wxr(out, posts=None):
     """Write the site (or the given posts) to the text stream `out`; returns the counts."""
     posts = Post.objects.all() if posts is None else posts
     posts = posts.select_related("author").prefetch_related("categories", "tags").order_by("pk")
-    site_url = settings.SITE_URL.rstrip("/")
+    site_url = site_address()
     site = SiteSettings.load()
     out.write(HEAD)
     out.write(f"\t<title>{text(site.site_name)}</title>\n\t<link>{text(site_url)}</link>\n")

@@ -89,25 +89,35 @@ def test_iframes_written_in_the_body_are_removed_even_from_allowed_hosts():
         "<https://www.youtube.com/embed/dQw4w9WgXcQ>",
     ],
 )
-def test_a_youtube_link_on_its_own_line_becomes_a_nocookie_embed(url):
+def test_a_youtube_link_on_its_own_line_becomes_a_click_to_load_facade(url):
     html = render_markdown(f"Watch this:\n\n{url}\n\nThen read on.")
-    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in html
-    assert 'loading="lazy"' in html
-    assert 'title="YouTube video"' in html
-    assert "allowfullscreen" in html
-    assert 'sandbox="' in html and 'referrerpolicy="' in html
-    assert html.count("<iframe") == 1
+    figure = BeautifulSoup(html, "html.parser").select_one("figure.video-facade")
+    # Nothing from YouTube loads with the page: no frame, no picture, just a link.
+    assert "<iframe" not in html and "<img" not in html
+    assert figure["data-video-player"] == (
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+    )
+    assert figure["data-video-title"] == "YouTube video"
+    link = figure.select_one("a.video-facade-link")
+    # Without JavaScript the link opens the video on YouTube; it names the provider.
+    assert link["href"] == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    assert " ".join(link.get_text().split()) == "Play the video from YouTube"
+    assert html.count("video-facade-link") == 1
 
 
-def test_a_vimeo_link_on_its_own_line_becomes_a_player_embed():
+def test_a_vimeo_link_on_its_own_line_becomes_a_facade_for_the_player():
     html = render_markdown("https://vimeo.com/76979871")
-    assert 'src="https://player.vimeo.com/video/76979871?dnt=1"' in html
-    assert 'title="Vimeo video"' in html
+    figure = BeautifulSoup(html, "html.parser").select_one("figure.video-facade")
+    assert figure["data-video-player"] == "https://player.vimeo.com/video/76979871?dnt=1&autoplay=1"
+    assert figure.a["href"] == "https://vimeo.com/76979871"
+    assert "from Vimeo" in figure.a.get_text()
 
 
 def test_an_unlisted_vimeo_link_keeps_its_privacy_hash():
     html = render_markdown("https://vimeo.com/76979871/abc123def4")
-    assert "player.vimeo.com/video/76979871?dnt=1&amp;h=abc123def4" in html
+    figure = BeautifulSoup(html, "html.parser").select_one("figure.video-facade")
+    assert figure["data-video-player"].endswith("&h=abc123def4")
+    assert figure.a["href"] == "https://vimeo.com/76979871/abc123def4"
 
 
 @pytest.mark.parametrize(
@@ -121,12 +131,12 @@ def test_an_unlisted_vimeo_link_keeps_its_privacy_hash():
     ],
 )
 def test_other_links_do_not_become_embeds(source):
-    assert "<iframe" not in render_markdown(source)
+    assert "video-facade" not in render_markdown(source)
 
 
 def test_an_author_cannot_forge_the_embed_placeholder():
     html = render_markdown("videoembed0000000000000000n0\n\n<p>videoembedn0</p>")
-    assert "<iframe" not in html
+    assert "<iframe" not in html and "video-facade" not in html
 
 
 @pytest.mark.django_db
@@ -174,5 +184,6 @@ def test_no_mixture_of_hostile_fragments_survives_sanitising(source):
         for attribute in ("href", "src"):
             value = element.get(attribute, "")
             assert not value.strip().lower().startswith("javascript:")
-        if element.name == "iframe":
-            assert element["src"].startswith("https://www.youtube-nocookie.com/embed/")
+        assert element.name != "iframe"
+        if element.get("data-video-player"):
+            assert element["data-video-player"].startswith("https://www.youtube-nocookie.com/")

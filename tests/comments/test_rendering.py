@@ -49,14 +49,17 @@ def test_a_page_with_many_threads_still_takes_two_queries(django_assert_num_quer
     assert len(page.thread_ids) == 50
 
 
-def test_replies_are_nested_inside_their_parent_with_itemprop_comment(client, post):
+def test_comments_are_nested_inside_their_parent_with_itemprop_comment(client, post):
     root = CommentFactory(post=post, name="Root")
     child = CommentFactory(parent=root, name="Child")
     grandchild = CommentFactory(parent=child, name="Grandchild")
     sibling = CommentFactory(post=post, name="Second thread")
     soup = BeautifulSoup(client.get(post.get_absolute_url()).text, "html.parser")
     root_el = soup.find(id=f"comment-{root.pk}")
-    assert root_el.get("itemprop") is None
+    # A top-level comment belongs to the post's BlogPosting, a reply to its parent.
+    assert root_el["itemprop"] == "comment"
+    scope = root_el.find_parent(attrs={"itemscope": True})
+    assert scope["itemtype"] == "https://schema.org/BlogPosting"
     assert root_el.find(id=f"comment-{child.pk}")["itemprop"] == "comment"
     assert root_el.find(id=f"comment-{child.pk}").find(id=f"comment-{grandchild.pk}")
     assert root_el.find(id=f"comment-{sibling.pk}") is None
@@ -214,7 +217,10 @@ def test_the_microdata_rebuilds_the_same_forest_as_the_database(client, post):
         pk = int(element["id"].removeprefix("comment-"))
         parent = parent_item(element)
         page_forest[pk] = int(parent["id"].removeprefix("comment-")) if parent else None
-        assert (parent is None) == (element.get("itemprop") is None)
+        assert element["itemprop"] == "comment"
+        if parent is None:
+            owner = element.find_parent(attrs={"itemscope": True})
+            assert owner["itemtype"] == "https://schema.org/BlogPosting"
     db_forest = dict(Comment.objects.filter(post=post).values_list("pk", "parent_id"))
     assert page_forest == db_forest
     # Authors and texts come through as well.
