@@ -10,7 +10,7 @@ A backup is a folder:
 - manifest.json: rows per model and the migrations the data was written under.
 
 Left out on purpose: sessions (readers sign in again), content types and permissions (made by
-`migrate` in the new database) and the cache table.
+`migrate` in the new database), the cache table and the task queue.
 """
 
 import io
@@ -29,7 +29,9 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from blog.site import clear_site_cache
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# The task queue's rows are work in flight, not content (restored, they would run again), and
+# django_rq's only model is an unmanaged admin page with no table. The outbox is kept.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "django_tasks_database", "django_rq"]
 DATA, MEDIA, MANIFEST = "data.xml", "media.tar.gz", "manifest.json"
 
 
