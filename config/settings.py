@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # SearchVectorField (blog/search.py); harmless on SQLite, and Django 6 checks for it.
+    "django.contrib.postgres",
     "django.contrib.humanize",
     "mptt",
     "blog",
