@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -6,6 +8,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .markup import plain_text, render_markdown
+
+
+def new_stamp():
+    """A random 62-bit number for cache keys (Post.comments_stamp, Comment.thread_stamp)."""
+    return secrets.randbits(62)
 
 
 class PostQuerySet(models.QuerySet):
@@ -161,6 +168,12 @@ class Post(models.Model):
     # Kept up to date by the comments app whenever a comment is posted or changes status,
     # so lists of posts show counts without a query per post.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # A new random number whenever the post's list of threads may have changed (a comment
+    # added, moderated, deleted, featured...): the cached page index and featured list of the
+    # discussion are keyed by it (comments/caching.py). Random, not a counter, so that a
+    # reused primary key never meets an old cache entry. The database default serves rows
+    # written without it (an app server of the previous release, during a rolling deploy).
+    comments_stamp = models.BigIntegerField(default=new_stamp, db_default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

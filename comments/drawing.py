@@ -81,6 +81,7 @@ class Parts:
     close_comment: str
     staff_before: str  # the staff link up to the comment's pk ...
     staff_after: str  # ... and after it
+    continue_link: object  # the macro: continue_link(url, count, more)
 
 
 def _split(url_name):
@@ -127,6 +128,7 @@ def _parts(template):
         close_comment=str(macros.close_comment()),
         staff_before=before,
         staff_after=after,
+        continue_link=macros.continue_link,
     )
 
 

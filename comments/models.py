@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
 
-from blog.models import Post
+from blog.models import Post, new_stamp
 
 from .formatting import render_comment_body
 
@@ -139,6 +139,10 @@ class Comment(MPTTModel):
     # Readers' likes (CommentLike rows), counted here by comments.posting.like_comment so that
     # pages and the "Most liked" order never count rows.
     like_count = models.PositiveIntegerField(default=0, editable=False)
+    # On a top-level comment: a new random number whenever something in its thread changes
+    # other than an insert (which moves the root's rght anyway): the cached drawing of the
+    # thread is keyed by (tree_id, rght, thread_stamp) (comments/caching.py).
+    thread_stamp = models.BigIntegerField(default=new_stamp, db_default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from . import caching
 from .drawing import FULL_FIELDS, draw, fragment_version, make_node, parts
 from .models import Comment
 
@@ -44,6 +46,7 @@ WALK_FIELDS = (
     "tree_id",
     "lft",
     "rght",
+    "level",
     "status",
     "in_reply_to_id",
     "html_version",
@@ -70,7 +73,17 @@ class DiscussionPage:
 
     @property
     def page_numbers(self):
-        return range(1, self.num_pages + 1)
+        """The page numbers the page list links: the first and last two, and two either side
+        of this one, with None where numbers are left out (so a 600-page discussion draws a
+        dozen links, not 600)."""
+        wanted = {1, 2, self.num_pages - 1, self.num_pages}
+        wanted.update(range(self.number - 2, self.number + 3))
+        numbers = []
+        for number in sorted(n for n in wanted if 1 <= n <= self.num_pages):
+            if numbers and number > numbers[-1] + 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
 
 
 def threads_per_page():
@@ -135,40 +148,86 @@ def page_of(comment):
 
 
 def comment_url(comment, page=None):
-    """The post page address that shows this comment: ?cpage=N#comment-<pk>."""
+    """The address that shows this comment: the post page, ?cpage=N#comment-<pk>, or the
+    thread page that the post page's folding leaves it to ("Continue this thread")."""
     page = page_of(comment) if page is None else page
+    folded = _folded_at(comment, page)
+    if folded is not None:
+        return thread_url(*folded, anchor=comment.pk)
     query = f"?cpage={page}" if page > 1 else ""
     return f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+def _folded_at(comment, page):
+    """where_shown() for `comment` on `page` of the post page in the default order: one
+    query for the page's threads, and one more only when its thread may be folded."""
+    fold = page_fold()
+    if comment.level == 0 or (
+        fold.depth is None and fold.replies is None and not settings.COMMENTS_PAGE_COMMENTS
+    ):
+        return None  # a top-level comment is always on its page
+    per_page = threads_per_page()
+    start = (page - 1) * per_page
+    page_roots = dict(
+        ordered_roots(comment.post_id, DEFAULT_ORDER).values_list("tree_id", "rght")[
+            start : start + per_page
+        ]
+    )
+    this = _folds_for(list(page_roots), {t: (r, 0) for t, r in page_roots.items()}).get(
+        comment.tree_id, fold
+    )
+    size = page_roots.get(comment.tree_id, 0) // 2
+    deep = this.depth is not None and comment.level >= this.depth
+    long = this.replies is not None and size > 1 + this.replies
+    if not (deep or long):
+        return None
+    return where_shown(comment, this)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """How much of a thread a page shows; the rest is behind "Continue this thread" links.
+
+    `depth`: replies this many levels below the thread's top comment (or deeper) are folded
+    under their ancestor one level up; None shows every level. `replies`: replies shown
+    below the top comment before the rest of the thread is folded; None shows them all.
+    """
+
+    depth: int | None = None
+    replies: int | None = None
+
+
+WHOLE = Fold()
+
+
+def page_fold():
+    """The folding of the post page (settings.COMMENTS_FOLD_DEPTH / _REPLIES; 0 is off)."""
+    return Fold(settings.COMMENTS_FOLD_DEPTH or None, settings.COMMENTS_FOLD_REPLIES or None)
 
 
 def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=False, link_base=""):
     """One page of whole threads, drawn: a DiscussionPage whose .html is safe to show.
 
     `link_base` is the post's address when the page is served at another one (after a failed
-    POST), so that the relative Reply links still lead to the post.
+    POST), so that the relative Reply links still lead to the post. Threads come from the
+    thread cache (comments/caching.py) except for staff (their links are in the page), pages
+    served at another address, and threads holding the viewer's own held comment.
     """
     per_page = threads_per_page()
     order = clean_order(order)
     number = min(max(1, number), MAX_PAGE)
     pending_ids = set(pending_ids)
-    tree_ids, total = _page_of_roots(post, order, (number - 1) * per_page, per_page, pending_ids)
-    if not tree_ids and total:
-        # A page number past the end (an old link): show the last page instead.
-        number = math.ceil(total / per_page)
-        tree_ids, total = _page_of_roots(
-            post, order, (number - 1) * per_page, per_page, pending_ids
-        )
-    rows = []
-    if tree_ids:
-        rows = list(
-            Comment.objects.filter(post=post, tree_id__in=tree_ids)
-            .in_thread_order()
-            .values_list(*WALK_FIELDS, named=True)
-        )
-    if tree_ids != sorted(tree_ids):
-        # The rows come in tree_id order; put the threads back in the reader's order.
-        position = {tree_id: index for index, tree_id in enumerate(tree_ids)}
-        rows.sort(key=lambda row: (position[row.tree_id], row.lft))
+    shared = caching.enabled() and not staff and not link_base
+    number, tree_ids, total, roots = _page_index(
+        post, order, number, per_page, pending_ids, cached=shared and not pending_ids
+    )
+    if roots is None:
+        roots = {
+            tree_id: (rght, stamp)
+            for tree_id, rght, stamp in Comment.objects.filter(
+                post=post, tree_id__in=tree_ids, level=0
+            ).values_list("tree_id", "rght", "thread_stamp")
+        }
     page = DiscussionPage(
         number=number,
         num_pages=max(1, math.ceil(total / per_page)),
@@ -176,63 +235,233 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         total_threads=total,
         thread_ids=tree_ids,
     )
-    page.html, page.comments_shown = draw_rows(
-        rows, post=post, pending_ids=pending_ids, staff=staff, link_base=link_base
-    )
+    folds = _folds_for(tree_ids, roots)
+    own = set()
+    if pending_ids:
+        own = set(
+            Comment.objects.filter(pk__in=pending_ids, post=post, tree_id__in=tree_ids)
+            .order_by()
+            .values_list("tree_id", flat=True)
+        )
+    drawn = {}
+    keys = {}
+    if shared:
+        version = fragment_version()
+        for tree_id in tree_ids:
+            if tree_id in roots and tree_id not in own:
+                size, stamp = roots[tree_id]
+                fold = folds[tree_id]
+                variant = f"{version}:{fold.depth}:{fold.replies}:{settings.COMMENTS_THREAD_PAGE}"
+                keys[tree_id] = caching.thread_key(tree_id, size, stamp, variant)
+        hits = caching.get_many(list(keys.values()))
+        drawn = {tree_id: hits[key] for tree_id, key in keys.items() if key in hits}
+    missing = [tree_id for tree_id in tree_ids if tree_id not in drawn]
+    if missing:
+        rows = list(
+            Comment.objects.filter(post=post, tree_id__in=missing)
+            .in_thread_order()
+            .values_list(*WALK_FIELDS, named=True)
+        )
+        for thread in draw_rows(
+            rows,
+            post=post,
+            pending_ids=pending_ids,
+            staff=staff,
+            link_base=link_base,
+            folds=folds,
+        ):
+            drawn[thread.tree_id] = (thread.html, thread.shown)
+        caching.set_many({keys[t]: drawn[t] for t in missing if t in keys and t in drawn})
+    parts_of_page = [drawn[tree_id] for tree_id in tree_ids if tree_id in drawn]
+    # Every piece is HTML drawn by the autoescaping templates (comments/drawing.py).
+    page.html = mark_safe("".join(html for html, _ in parts_of_page))  # noqa: S308
+    page.comments_shown = sum(shown for _, shown in parts_of_page)
     return page
 
 
+def _folds_for(tree_ids, roots):
+    """The Fold of each thread of a page: the page's folding, and past the page's budget of
+    comments (settings.COMMENTS_PAGE_COMMENTS) the thread's top comment alone, so a page of
+    busy threads stays small. Thread sizes come from the roots' nested-set bounds."""
+    fold = page_fold()
+    budget = settings.COMMENTS_PAGE_COMMENTS or None
+    alone = Fold(fold.depth, 0)
+    folds = {}
+    used = 0
+    for tree_id in tree_ids:
+        if budget is not None and used >= budget:
+            folds[tree_id] = alone
+            continue
+        folds[tree_id] = fold
+        rght = roots.get(tree_id, (2, 0))[0]
+        size = rght // 2  # rows in the thread, hidden ones included (the root's lft is 1)
+        used += min(size, 1 + fold.replies) if fold.replies is not None else size
+    return folds
+
+
+def _page_index(post, order, number, per_page, pending_ids, *, cached):
+    """(page number, tree ids of the page's threads in the reader's order, number of
+    threads, {tree_id: (rght, thread_stamp)} or None when only the ids came from the cache).
+
+    A page number past the end (an old link) gives the last page.
+    """
+
+    def compute():
+        nonlocal number
+        start = (number - 1) * per_page
+        rows, total = _page_of_roots(post, order, start, per_page, pending_ids)
+        if not rows and total:
+            number = math.ceil(total / per_page)
+            rows, total = _page_of_roots(
+                post, order, (number - 1) * per_page, per_page, pending_ids
+            )
+        return number, rows, total
+
+    if not cached:
+        number, rows, total = compute()
+        return number, [r[0] for r in rows], total, {r[0]: (r[1], r[2]) for r in rows}
+    key = caching.index_key(post, order, per_page, number)
+    hit = caching.get_many([key]).get(key)
+    if hit is not None:
+        number, tree_ids, total = hit
+        return number, tree_ids, total, None
+    number, rows, total = compute()
+    tree_ids = [r[0] for r in rows]
+    caching.set_many({key: (number, tree_ids, total)})
+    return number, tree_ids, total, {r[0]: (r[1], r[2]) for r in rows}
+
+
 def _page_of_roots(post, order, start, per_page, pending_ids=()):
-    """Tree ids of one page of threads plus the number of threads, in one query."""
+    """(tree_id, rght, thread_stamp) of one page of threads plus the number of threads, in
+    one query."""
     page = list(
         ordered_roots(post, order, pending_ids)
         .annotate(total=Window(Count("pk")))
-        .values_list("tree_id", "total")[start : start + per_page]
+        .values_list("tree_id", "rght", "thread_stamp", "total")[start : start + per_page]
     )
     if page:
-        return [tree_id for tree_id, _ in page], page[0][1]
+        return [row[:3] for row in page], page[0][3]
     return [], roots(post, pending_ids).count() if start else 0
 
 
-def draw_rows(rows, *, post, pending_ids, staff=False, link_base=""):
-    """Join the stored HTML of thread-ordered WALK_FIELDS rows, with placeholders and nesting.
+@dataclass
+class Marks:
+    """Which rows of a walk are drawn: `keep` (visible ones and hidden ones with something
+    drawn below them), `hidden` (not visible to this viewer; drawn as placeholders when
+    kept) and `below` (pk -> visible comments below it)."""
 
-    Returns (safe HTML, number of comments drawn).
-    """
+    keep: set
+    hidden: set
+    below: dict
+
+
+def mark_rows(rows, pending_ids):
+    """The Marks of thread-ordered rows (one backwards pass: children follow their parent in
+    pre-order, so every child is seen before its parent)."""
     visible = Comment.visible_to_viewer
-    # Which rows are drawn: visible ones and hidden ones that still have something drawn below
-    # them. Children follow their parent in pre-order, so a backwards pass sees every child
-    # before its parent.
     keep = set()
-    hidden = set()  # not visible: drawn as a placeholder if kept, otherwise left out
+    hidden = set()
+    below = {}
     for row in reversed(rows):
-        if visible(row.pk, row.status, pending_ids):
-            keep.add(row.pk)
+        pk = row.pk
+        seen = visible(pk, row.status, pending_ids)
+        if seen:
+            keep.add(pk)
         else:
-            hidden.add(row.pk)
-            if row.pk not in keep:
+            hidden.add(pk)
+            if pk not in keep:
                 continue
-        if row.parent_id is not None:
-            keep.add(row.parent_id)
+        parent = row.parent_id
+        if parent is not None:
+            keep.add(parent)
+            below[parent] = below.get(parent, 0) + below.get(pk, 0) + seen
+    return Marks(keep, hidden, below)
+
+
+@dataclass
+class DrawnThread:
+    tree_id: int
+    html: str
+    shown: int
+
+
+def thread_url(pk, page=1, anchor=None):
+    """The address of a comment's own thread page (comments.views.thread)."""
+    query = f"?page={page}" if page > 1 else ""
+    fragment = f"#comment-{anchor}" if anchor else ""
+    return f"{reverse('comments:thread', args=[pk])}{query}{fragment}"
+
+
+def draw_rows(
+    rows,
+    *,
+    post,
+    pending_ids,
+    staff=False,
+    link_base="",
+    folds=None,
+    fold=WHOLE,
+    base_level=0,
+    marks=None,
+):
+    """Join the stored HTML of thread-ordered WALK_FIELDS rows, with placeholders, nesting
+    and folding. Returns a DrawnThread for each thread with something drawn, in order.
+
+    `folds` maps tree_id -> Fold (default `fold` for all); `base_level` is the level of the
+    top comment of the walk (a thread page starts deeper); `marks` may be computed by the
+    caller over more rows than are drawn (a page of a thread).
+    """
+    marks = marks or mark_rows(rows, pending_ids)
+    keep, hidden, below = marks.keep, marks.hidden, marks.below
     version = fragment_version()
     public = Comment.public_status
     tags = parts()
+    thread_page = max(1, settings.COMMENTS_THREAD_PAGE)
     closings = {}
-    pieces = []
-    late = []  # (index in pieces, pk): comments that cannot use the HTML stored for everyone
-    stack = []  # rght of the drawn ancestors whose replies wrapper is open
-    previous = None
+    threads = []
+    late = []  # (pieces, index, pk): comments that cannot use the HTML stored for everyone
+    # The state of the thread being drawn; reset when the next thread starts.
+    tree_id = pieces = stack = previous = cut = depth = budget = top = None
+    replies = shown = kept_index = 0
     for row in rows:
         pk = row.pk
         if pk not in keep:
             continue
+        if row.tree_id != tree_id:
+            if pieces is not None:
+                _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings)
+            tree_id = row.tree_id
+            this = folds.get(tree_id, fold) if folds else fold
+            depth, budget = this.depth, this.replies
+            pieces, stack, previous, cut = [], [], None, None
+            replies = shown = 0
+            kept_index = -1
+            top = pk
+        kept_index += 1
+        level = row.level - base_level
+        if cut is not None:
+            if pk not in hidden:
+                cut[1] += 1
+            continue
+        if depth is not None and level >= depth:
+            continue
+        if level >= 1 and budget is not None:
+            if replies == budget:
+                # Close down to the top comment's replies (or its own article when none is
+                # drawn yet); the link to the rest comes when the thread ends.
+                if stack:
+                    pieces.append(_closing(tags, len(stack) - 1, closings))
+                    del stack[1:]
+                cut = [thread_url(top, kept_index // thread_page + 1, pk), 0 if pk in hidden else 1]
+                continue
+            replies += 1
         if previous is not None:
-            if previous.tree_id == row.tree_id and row.lft < previous.rght:
+            if row.lft < previous.rght:
                 pieces.append(tags.open_replies)
                 stack.append(previous.rght)
             else:
                 closed = 0
-                while stack and (previous.tree_id != row.tree_id or stack[-1] < row.lft):
+                while stack and stack[-1] < row.lft:
                     stack.pop()
                     closed += 1
                 pieces.append(_closing(tags, closed, closings))
@@ -245,22 +474,83 @@ def draw_rows(rows, *, post, pending_ids, staff=False, link_base=""):
                 hidden and (pk in hidden or row.parent_id in hidden or row.in_reply_to_id in hidden)
             )
         ):
-            late.append((len(pieces), pk))
+            late.append((pieces, len(pieces), pk))
         pieces.append(row.html)
+        shown += 1
         if staff:
             pieces += (tags.staff_before, str(pk), tags.staff_after)
+        if depth is not None and level == depth - 1 and below.get(pk):
+            pieces.append(_continue(tags, thread_url(pk), below[pk], more=False))
         previous = row
-    if previous is not None:
-        pieces.append(_closing(tags, len(stack), closings))
+    if pieces is not None:
+        _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings)
     if late:
         # Drawn now, from one query.
         drawn = _draw_now(
-            [pk for _, pk in late], rows, post=post, hidden=hidden, link_base=link_base
+            [pk for _, _, pk in late], rows, post=post, hidden=hidden, link_base=link_base
         )
-        for index, pk in late:
-            pieces[index] = drawn[pk]
-    # Every piece is HTML drawn by the autoescaping templates, or a pk.
-    return mark_safe("".join(pieces)), len(keep)  # noqa: S308
+        for target, index, pk in late:
+            target[index] = drawn[pk]
+    return [DrawnThread(tree_id, "".join(pieces), shown) for tree_id, pieces, shown in threads]
+
+
+def _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings):
+    """Close one thread's open tags (and add its "Continue this thread" link when cut)."""
+    if previous is None:
+        return
+    if cut is not None:
+        url, remaining = cut
+        pieces.append(_continue(tags, url, remaining, more=True))
+        pieces.append(tags.close_replies + tags.close_comment if stack else tags.close_comment)
+    else:
+        pieces.append(_closing(tags, len(stack), closings))
+    threads.append((tree_id, pieces, shown))
+
+
+def _continue(tags, url, count, *, more):
+    return str(tags.continue_link(url, count, more))
+
+
+def where_shown(comment, fold):
+    """Where `fold` (the post page's folding of its thread) puts `comment`: None when the
+    post page shows it, else
+    (pk of the comment whose thread page shows it, page of that thread page).
+
+    The same rules as draw_rows, on the comment's thread as a reader sees it (with the
+    comment itself, if held, as the viewer's own).
+    """
+    if fold.depth is None and fold.replies is None:
+        return None
+    rows = list(
+        Comment.objects.filter(tree_id=comment.tree_id)
+        .in_thread_order()
+        .values_list("pk", "parent_id", "level", "lft", "rght", "status", named=True)
+    )
+    pending = {comment.pk} if comment.status == Comment.Status.PENDING else set()
+    marks = mark_rows(rows, pending)
+    kept = [row for row in rows if row.pk in marks.keep]
+    mine = next((row for row in kept if row.pk == comment.pk), None)
+    if mine is None or not kept:
+        return None
+    replies = 0
+    anchor = None
+    for row in kept:
+        if fold.depth is not None and row.level >= fold.depth:
+            if row.pk == mine.pk:
+                anchor = next(
+                    r for r in kept if r.level == fold.depth - 1 and r.lft < row.lft < r.rght
+                )
+                break
+            continue
+        if row.level >= 1 and fold.replies is not None:
+            if replies == fold.replies:
+                anchor = kept[0]
+                break
+            replies += 1
+        if row.pk == mine.pk:
+            return None
+    inside = [row.pk for row in kept if anchor.lft <= row.lft < anchor.rght]
+    return anchor.pk, inside.index(mine.pk) // max(1, settings.COMMENTS_THREAD_PAGE) + 1
 
 
 def _draw_now(pks, rows, *, post, hidden, link_base):
@@ -303,3 +593,63 @@ def _closing(tags, ancestors, cache):
         after_each = tags.close_replies + tags.close_comment
         cache[ancestors] = tags.close_comment + after_each * ancestors
     return cache[ancestors]
+
+
+class ThreadHidden(Exception):
+    """Nothing of this thread is visible to the viewer."""
+
+
+@dataclass
+class ThreadPage:
+    number: int
+    num_pages: int
+    html: str
+    comments_shown: int
+    top_comment: object  # the top-level comment of the thread, for the way back
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+
+def load_thread(anchor, *, number=1, pending_ids=()):
+    """One page of the thread page of `anchor`: it and every reply below it (no folding), in
+    thread order, settings.COMMENTS_THREAD_PAGE comments a page. Raises ThreadHidden when
+    the viewer can see nothing of it. Drawn from the stored HTML like the post page, with
+    links that lead back to the post page (its comment form)."""
+    pending_ids = set(pending_ids)
+    rows = list(
+        Comment.objects.filter(tree_id=anchor.tree_id, lft__gte=anchor.lft, lft__lt=anchor.rght)
+        .in_thread_order()
+        .values_list(*WALK_FIELDS, named=True)
+    )
+    marks = mark_rows(rows, pending_ids)
+    if anchor.pk not in marks.keep:
+        raise ThreadHidden(anchor.pk)
+    kept = [row for row in rows if row.pk in marks.keep]
+    per_page = max(1, settings.COMMENTS_THREAD_PAGE)
+    num_pages = math.ceil(len(kept) / per_page)
+    number = min(max(1, number), num_pages)
+    chosen = kept[(number - 1) * per_page : number * per_page]
+    drawn = draw_rows(
+        chosen,
+        post=anchor.post,
+        pending_ids=pending_ids,
+        link_base=anchor.post.get_absolute_url(),
+        base_level=anchor.level,
+        marks=marks,
+    )
+    top = anchor
+    if anchor.level:
+        top = Comment.objects.select_related("post").get(tree_id=anchor.tree_id, level=0)
+    return ThreadPage(
+        number=number,
+        num_pages=num_pages,
+        html=mark_safe("".join(thread.html for thread in drawn)),  # noqa: S308
+        comments_shown=sum(thread.shown for thread in drawn),
+        top_comment=top,
+    )

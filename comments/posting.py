@@ -36,9 +36,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from blog.models import Post
+from blog.models import Post, new_stamp
 
 from . import drawing
+from .caching import discussion_changed
 from .models import Comment, CommentRevision
 from .policy import Refusal, combine, get_policy
 
@@ -169,8 +170,15 @@ def save_new_comment(comment, *, check_parent=True):
         named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
         names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
         store_fragment(comment, names=names)
-        if comment.is_public:
-            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+        # The new comment moves its root's rght, which names the thread's cache entry; the
+        # post's thread list gets a new stamp in the same UPDATE as the count.
+        stamp = new_stamp()
+        Post.objects.filter(pk=comment.post_id).update(
+            comment_count=F("comment_count") + int(comment.is_public), comments_stamp=stamp
+        )
+        if Comment.post.is_cached(comment):
+            # The caller's Post object stays current for a page drawn from it next.
+            comment.post.comments_stamp = stamp
     return comment
 
 
@@ -216,6 +224,7 @@ def change_text(comment, body, *, edited_at=None, redacted=False):
     with transaction.atomic():
         comment.save(update_fields=fields)
         store_fragment(comment)
+        discussion_changed(comment.post_id, [comment.tree_id])
     return comment
 
 
@@ -260,6 +269,7 @@ def withdraw_comment(comment, *, erase=False):
         if fresh.get_descendant_count() == 0:
             fresh.delete()
             _recount([fresh.post_id])
+            discussion_changed(fresh.post_id, [fresh.tree_id], thread_list=False)
             return "deleted"
         fresh.status = Comment.Status.DELETED
         fields = ["status"]
@@ -282,6 +292,7 @@ def withdraw_comment(comment, *, erase=False):
         fresh.save(update_fields=fields)
         store_fragment(fresh)
         _recount([fresh.post_id])
+        discussion_changed(fresh.post_id, [fresh.tree_id], thread_list=False)
     return "placeholder"
 
 
@@ -308,6 +319,7 @@ def set_featured(comment, featured):
     with transaction.atomic():
         Comment.objects.filter(pk=comment.pk).update(featured_at=comment.featured_at)
         store_fragment(comment)
+        discussion_changed(comment.post_id, [comment.tree_id])
     return True
 
 
@@ -324,13 +336,15 @@ def redraw_stale(queryset=None):
     post_ids = set(stale.values_list("post_id", flat=True).distinct())
     count = 0
     for post in Post.objects.filter(pk__in=post_ids).only("pk", "author_id"):
-        rows = list(stale.filter(post=post).values(*drawing.FULL_FIELDS))
+        rows = list(stale.filter(post=post).values(*drawing.FULL_FIELDS, "tree_id"))
         drawn = drawing.draw_rows_as_stored(rows, post_author_id=post.author_id)
-        Comment.objects.bulk_update(
-            [Comment(pk=pk, html=html, html_version=version) for pk, html in drawn.items()],
-            ["html", "html_version"],
-            batch_size=500,
-        )
+        with transaction.atomic():
+            Comment.objects.bulk_update(
+                [Comment(pk=pk, html=html, html_version=version) for pk, html in drawn.items()],
+                ["html", "html_version"],
+                batch_size=500,
+            )
+            discussion_changed(post.pk, {row["tree_id"] for row in rows}, thread_list=False)
         count += len(drawn)
     return count
 
@@ -348,6 +362,7 @@ def delete_comment(comment):
         deleted = fresh.get_descendant_count() + 1
         fresh.delete()
         _recount([comment.post_id])
+        discussion_changed(comment.post_id, [fresh.tree_id], thread_list=False)
     return deleted
 
 
@@ -359,22 +374,23 @@ def change_status(comments, new_status):
     """
     if new_status not in Comment.Status.values:
         raise ValueError(f"Unknown comment status: {new_status!r}")
-    rows = list(comments.order_by().values_list("pk", "post_id", "status"))
+    rows = list(comments.order_by().values_list("pk", "post_id", "status", "tree_id"))
     if not rows:
         return 0
-    post_ids = sorted({post_id for _, post_id, _ in rows})
+    post_ids = sorted({row[1] for row in rows})
     with transaction.atomic():
         # Locking the posts makes the recount below see every committed insert.
         list(Post.objects.select_for_update().filter(pk__in=post_ids).order_by("pk").values("pk"))
         changed = (
-            Comment.objects.filter(pk__in=[pk for pk, _, _ in rows])
+            Comment.objects.filter(pk__in=[row[0] for row in rows])
             .exclude(status=new_status)
             .update(status=new_status)
         )
         _recount(post_ids)
         if changed:
-            pks = [pk for pk, _, status in rows if status != new_status]
-            announce("status", pks=pks, status=new_status)
+            moved = [row for row in rows if row[2] != new_status]
+            discussion_changed(None, {row[3] for row in moved})
+            announce("status", pks=[row[0] for row in moved], status=new_status)
     return changed
 
 
@@ -387,8 +403,9 @@ def _recount(post_ids):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # Whatever changed the count may have changed the list of threads too: a new stamp.
     Post.objects.filter(pk__in=post_ids).update(
-        comment_count=Coalesce(Subquery(approved), Value(0))
+        comment_count=Coalesce(Subquery(approved), Value(0)), comments_stamp=new_stamp()
     )
 
 
@@ -486,4 +503,6 @@ def like_comment(comment, *, voter, ip_address=None):
             "like_count", flat=True
         )[0]
         store_fragment(comment)
+        # Only a top-level comment's likes order the threads ("Most liked").
+        discussion_changed(comment.post_id, [comment.tree_id], thread_list=comment.level == 0)
     return True

@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("<int:pk>/", views.permalink, name="permalink"),
+    path("<int:pk>/thread/", views.thread, name="thread"),
     path("post/<int:post_id>/", views.new_comment, name="post"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),

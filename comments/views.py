@@ -6,20 +6,23 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
+from blog.site import absolute_url
 from blog.views import post_context
 
 from .avatars import draw_identicon, is_issued
 from .client_ip import client_ip
 from .editing import NotYours, apply_edit, check_may_change, delete_own, editable_until
 from .forms import CommentForm, EditCommentForm
+from .middleware import defer_threads
 from .models import Comment
-from .pages import comment_url
+from .pages import ThreadHidden, comment_url, load_thread
 from .policy import get_policy
 from .posting import CommentRefused, FormAlreadyUsed, LikeRefused, like_comment, post_comment
 from .viewer import (
     commenter_token_email,
     forget_details,
     liker_token,
+    pending_ids,
     remember_commenter,
     remember_details,
     remember_liker,
@@ -195,3 +198,37 @@ def avatar(request, key, signature):
     if not is_issued(key, signature):
         raise Http404("No such picture.")
     return HttpResponse(draw_identicon(key), content_type="image/png")
+
+
+def thread(request, pk):
+    """A thread page: a comment and the replies the post page folds ("Continue this
+    thread"), in pages of settings.COMMENTS_THREAD_PAGE comments. Not for search engines
+    (noindex): the post page is the discussion's canonical address."""
+    anchor = get_object_or_404(
+        Comment.objects.select_related("post", "post__author").filter(
+            post__in=Post.objects.published()
+        ),
+        pk=pk,
+    )
+    try:
+        page = load_thread(anchor, number=_page_number(request), pending_ids=pending_ids(request))
+    except ThreadHidden:
+        raise Http404("No such comment.") from None
+    post = anchor.post
+    context = {
+        "post": post,
+        "anchor": anchor,
+        "thread": page,
+        "threads": defer_threads(request, page.html),
+        "back_url": comment_url(page.top_comment),
+        "canonical_url": absolute_url(post.get_absolute_url(), request),
+    }
+    return render(request, "comments/thread.html", context)
+
+
+def _page_number(request):
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        return 1
+    return max(1, number)

@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Puts a page's drawn threads into the finished response (comments/middleware.py); inside
+    # every middleware that reads or compresses the body.
+    "comments.middleware.ThreadSplicingMiddleware",
     # Last, as django-axes asks: it turns a throttled login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -255,7 +258,20 @@ BLOG_COVER_MAX_PIXELS = env.int("BLOG_COVER_MAX_PIXELS", default=40_000_000)
 
 # Comments (see docs/tree.md for the tree rules these settings serve)
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=8)
-COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=10)
+# Folding keeps a page of a busy discussion small; what is folded is one "Continue this thread"
+# link away, on the thread's own page (comments/pages.py). Replies this many levels below a
+# top-level comment move to their ancestor's thread page; past this many replies the rest of
+# a thread does; past this many comments on a page, the page's remaining threads show their
+# top-level comment alone. 0 turns each off.
+COMMENTS_FOLD_DEPTH = env.int("COMMENTS_FOLD_DEPTH", default=5)
+COMMENTS_FOLD_REPLIES = env.int("COMMENTS_FOLD_REPLIES", default=20)
+COMMENTS_PAGE_COMMENTS = env.int("COMMENTS_PAGE_COMMENTS", default=60)
+# Comments on one page of a thread page (/comments/<pk>/thread/).
+COMMENTS_THREAD_PAGE = env.int("COMMENTS_THREAD_PAGE", default=50)
+# Drawn threads and the page index are kept in the default cache (comments/caching.py).
+COMMENTS_THREAD_CACHE = env.bool("COMMENTS_THREAD_CACHE", default=True)
+COMMENTS_THREAD_CACHE_SECONDS = env.int("COMMENTS_THREAD_CACHE_SECONDS", default=86400)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 # Likes one address may give in a minute (comments.posting.like_comment).
 COMMENTS_LIKES_PER_MINUTE = env.int("COMMENTS_LIKES_PER_MINUTE", default=30)

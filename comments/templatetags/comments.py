@@ -1,7 +1,9 @@
 from django import template
 
+from comments import caching
 from comments.editing import editable_until, own_changeable
 from comments.forms import CommentForm
+from comments.middleware import defer_threads
 from comments.models import Comment
 from comments.pages import DEFAULT_ORDER, ORDERS, clean_order, load_page, page_of
 from comments.policy import get_policy
@@ -65,7 +67,7 @@ def comment_section(context, post):
         "post": post,
         "page": page,
         "featured": featured_comments(post),
-        "threads": page.html,
+        "threads": defer_threads(request, page.html),
         "orders": ORDERS.items(),
         "is_open": is_open,
         "form": form,
@@ -78,13 +80,20 @@ def comment_section(context, post):
 
 
 def featured_comments(post):
-    """The post's editors' picks for the "Featured" section, newest pick first (one query)."""
-    return list(
-        Comment.objects.featured()
-        .filter(post=post)
-        .select_related("user")
-        .order_by("-featured_at")[:FEATURED_MAX]
-    )
+    """The post's editors' picks for the "Featured" section, newest pick first: one query,
+    or none while the post's comments stamp is unchanged (comments/caching.py)."""
+
+    def picks():
+        return list(
+            Comment.objects.featured()
+            .filter(post=post)
+            .select_related("user")
+            .order_by("-featured_at")[:FEATURED_MAX]
+        )
+
+    if not caching.enabled():
+        return picks()
+    return caching.get_or_set(caching.index_key(post, "featured"), picks)
 
 
 FEATURED_MAX = 10

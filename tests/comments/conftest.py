@@ -5,6 +5,15 @@ from tests.factories import CommentFactory, PostFactory
 
 
 @pytest.fixture
+def whole_discussion(settings):
+    """The whole discussion on one page, nothing folded (as the benchmark shows it)."""
+    settings.COMMENTS_THREADS_PER_PAGE = 10_000
+    settings.COMMENTS_FOLD_DEPTH = 0
+    settings.COMMENTS_FOLD_REPLIES = 0
+    settings.COMMENTS_PAGE_COMMENTS = 0
+
+
+@pytest.fixture
 def post(db):
     return PostFactory(title="Night trains return")
 

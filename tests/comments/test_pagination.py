@@ -125,9 +125,10 @@ def test_the_no_javascript_reply_link_opens_the_page_of_its_thread(client, post,
     assert _top_level_ids(page) == [discussion[6].pk]
 
 
-def test_the_cost_of_a_page_does_not_grow_with_the_discussion(django_assert_num_queries):
+def test_the_cost_of_a_page_does_not_grow_with_the_discussion(django_assert_num_queries, settings):
     from comments.pages import load_page
 
+    settings.COMMENTS_THREADS_PER_PAGE = 50
     small, large = PostFactory(), PostFactory()
     make_forest(small, 60, threads=60)
     make_forest(large, 3000, threads=1500)

@@ -20,7 +20,9 @@ def _page_queries(client, post):
     return len(queries), response
 
 
-def test_the_post_page_takes_the_same_number_of_queries_for_1_10_and_1000_comments(client):
+def test_the_post_page_takes_the_same_number_of_queries_for_1_10_and_1000_comments(
+    client, whole_discussion
+):
     client.get(PostFactory().get_absolute_url())  # fill the site-wide caches (header, footer)
     counts = {}
     for size in (1, 10, 1000):
@@ -31,15 +33,20 @@ def test_the_post_page_takes_the_same_number_of_queries_for_1_10_and_1000_commen
     assert counts[1] == counts[10] == counts[1000], counts
 
 
-def test_the_comment_list_itself_takes_two_queries(django_assert_num_queries):
+def test_the_comment_list_itself_takes_two_queries(django_assert_num_queries, whole_discussion):
     post = PostFactory()
     make_forest(post, 1000, threads=40, max_level=6)
     with django_assert_num_queries(2):
         page = load_page(post)
     assert page.html.count('class="comment ') == page.comments_shown == 1000
+    # With the threads cached: only the roots' stamps are read, and the page is the same.
+    with django_assert_num_queries(1):
+        again = load_page(post)
+    assert again.html == page.html
 
 
-def test_a_page_with_many_threads_still_takes_two_queries(django_assert_num_queries):
+def test_a_page_with_many_threads_still_takes_two_queries(django_assert_num_queries, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 50
     post = PostFactory()
     make_forest(post, 1000, threads=300)
     with django_assert_num_queries(2):
@@ -202,7 +209,7 @@ def test_a_comment_by_a_guest_without_a_name_shows_anonymous(client, post):
     assert element.find(itemprop="name").text == "Anonymous"
 
 
-def test_the_microdata_rebuilds_the_same_forest_as_the_database(client, post):
+def test_the_microdata_rebuilds_the_same_forest_as_the_database(client, post, whole_discussion):
     """Parse the page's microdata back into a forest and compare it with the database."""
     make_forest(post, 120, threads=15, max_level=4, seed=7)
     removed = Comment.objects.filter(post=post, level=1, rght__gt=models_f("lft") + 1).first()

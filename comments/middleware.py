@@ -1,0 +1,41 @@
+"""Splicing a page's drawn threads into the response, once.
+
+The threads of a large discussion can be many megabytes of HTML. Passed through the
+templates, the string is copied at every level that joins its output (the comment section,
+the inclusion tag, the post page, the base template). Instead the comment section renders a
+marker (`defer_threads`), and this middleware puts the HTML in its place in the finished
+response bytes: one copy, whatever the nesting.
+"""
+
+import secrets
+
+from django.utils.safestring import mark_safe
+
+
+def defer_threads(request, html):
+    """A marker to render in place of `html`; the middleware swaps them. Without the
+    middleware (a template rendered outside a request, say) the HTML itself."""
+    splices = getattr(request, "comment_splices", None)
+    if splices is None:
+        return html
+    marker = f"<!--threads-{secrets.token_hex(8)}-->"
+    splices[marker.encode()] = html
+    return mark_safe(marker)  # noqa: S308 - a fixed comment tag with a random hex name
+
+
+class ThreadSplicingMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.comment_splices = {}
+        response = self.get_response(request)
+        splices = request.comment_splices
+        if splices and not response.streaming and not response.has_header("Content-Encoding"):
+            content = response.content
+            for marker, html in splices.items():
+                before, found, after = content.partition(marker)
+                if found:
+                    content = b"".join((before, html.encode(), after))
+            response.content = content
+        return response

@@ -1,0 +1,198 @@
+"""Folding ("Continue this thread"), thread pages and the cache of drawn threads."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from comments.pages import comment_url, load_page
+from comments.posting import change_status, change_text
+from comments.viewer import SESSION_KEY
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+SHOWN = re.compile(r'<article id="comment-(\d+)"')
+
+
+def _shown(html):
+    return [int(pk) for pk in SHOWN.findall(html)]
+
+
+def _chain(post, depth):
+    """One thread, each comment replying to the one before: [root, level 1, level 2, ...]."""
+    comments = [CommentFactory(post=post, stored=True)]
+    for _ in range(depth - 1):
+        comments.append(CommentFactory(post=post, parent=comments[-1], stored=True))
+    return comments
+
+
+def test_replies_past_the_fifth_level_are_one_link_away(client, settings):
+    settings.COMMENTS_MAX_DEPTH = 8
+    post = PostFactory()
+    chain = _chain(post, 8)
+    page = client.get(post.get_absolute_url()).text
+    assert _shown(page) == [c.pk for c in chain[:5]]
+    link = re.search(r'<a href="([^"]+)">Continue this thread \(3 replies\)</a>', page)
+    assert link, "the fifth-level comment links to its thread page"
+    thread = client.get(link.group(1))
+    assert thread.status_code == 200
+    assert _shown(thread.text) == [c.pk for c in chain[4:]]
+    assert '<meta name="robots" content="noindex, follow">' in thread.text
+    canonical = f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">'
+    assert canonical in thread.text
+    # A permalink to a folded comment leads to the thread page that shows it.
+    deep = chain[-1]
+    assert client.get(deep.get_absolute_url()).url == (
+        f"/comments/{chain[4].pk}/thread/#comment-{deep.pk}"
+    )
+    assert client.get(chain[2].get_absolute_url()).url.startswith(post.get_absolute_url())
+
+
+def test_a_long_thread_shows_its_first_twenty_replies_then_a_link(client, settings):
+    post = PostFactory()
+    root = CommentFactory(post=post, stored=True)
+    replies = [CommentFactory(post=post, parent=root, stored=True) for _ in range(25)]
+    page = client.get(post.get_absolute_url()).text
+    assert _shown(page) == [root.pk] + [r.pk for r in replies[:20]]
+    assert "Continue this thread (5 more replies)" in page
+    assert client.get(replies[22].get_absolute_url()).url == (
+        f"/comments/{root.pk}/thread/#comment-{replies[22].pk}"
+    )
+    thread = client.get(f"/comments/{root.pk}/thread/").text
+    assert _shown(thread) == [root.pk] + [r.pk for r in replies]
+
+
+def test_a_thread_page_comes_in_pages(client, settings):
+    settings.COMMENTS_THREAD_PAGE = 10
+    post = PostFactory()
+    root = CommentFactory(post=post, stored=True)
+    replies = [CommentFactory(post=post, parent=root, stored=True) for _ in range(24)]
+    second = client.get(f"/comments/{root.pk}/thread/?page=2").text
+    assert _shown(second) == [r.pk for r in replies[9:19]]
+    assert 'rel="prev"' in second and 'rel="next"' in second
+    assert client.get(f"/comments/{root.pk}/thread/?page=x").status_code == 200
+    assert client.get(f"/comments/{root.pk}/thread/?page=999").status_code == 200
+    assert client.get(replies[23].get_absolute_url()).url == (
+        f"/comments/{root.pk}/thread/?page=3#comment-{replies[23].pk}"
+    )
+
+
+def test_a_thread_page_of_nothing_visible_is_a_404(client):
+    root = CommentFactory(stored=True, status="removed")
+    assert client.get(f"/comments/{root.pk}/thread/").status_code == 404
+    assert client.get("/comments/999999/thread/").status_code == 404
+
+
+def test_past_the_page_budget_threads_show_their_top_comment_alone(client, settings):
+    settings.COMMENTS_PAGE_COMMENTS = 12
+    post = PostFactory()
+    threads = []
+    for _ in range(3):
+        root = CommentFactory(post=post, stored=True)
+        replies = [CommentFactory(post=post, parent=root, stored=True) for _ in range(6)]
+        threads.append([root, *replies])
+    page = client.get(post.get_absolute_url()).text
+    shown = _shown(page)
+    assert [c.pk for c in threads[0] + threads[1]] == shown[:14]
+    assert shown[14:] == [threads[2][0].pk]
+    assert "Continue this thread (6 more replies)" in page
+    assert client.get(threads[2][3].get_absolute_url()).url == (
+        f"/comments/{threads[2][0].pk}/thread/#comment-{threads[2][3].pk}"
+    )
+
+
+def test_the_page_list_stays_short(client, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 1
+    post = PostFactory()
+    for _ in range(40):
+        CommentFactory(post=post, stored=True)
+    page = client.get(post.get_absolute_url() + "?cpage=20").text
+    numbers = re.findall(r"\?cpage=(\d+)", page.split('class="comment-pages"')[1])
+    assert numbers == ["1", "2", "18", "19", "21", "22", "39", "40"]
+    assert page.count("comment-pages-gap") == 2
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings):
+    if request.param == "redis":
+        import os
+
+        url = os.environ.get("TEST_REDIS_URL")
+        if not url:
+            pytest.skip("TEST_REDIS_URL is not set")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": f"test-threads-{os.getpid()}",
+            }
+        }
+    caches["default"].clear()
+    yield request.param
+    caches["default"].clear()
+
+
+def test_the_cache_shows_every_change_at_once_on_every_page(cache_backend, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    post = PostFactory()
+    roots = [CommentFactory(post=post, stored=True) for _ in range(6)]
+    reader = Client()
+    pages = [post.get_absolute_url() + f"?cpage={n}" for n in (1, 2, 3)]
+    for url in pages:
+        reader.get(url)  # the cache is warm now
+    reply = CommentFactory(post=post, parent=roots[3], stored=True)
+    assert f'id="comment-{reply.pk}"' in reader.get(pages[1]).text
+    held = CommentFactory(post=post, parent=roots[5], stored=True, status="pending")
+    poster = Client()
+    session = poster.session
+    session[SESSION_KEY] = [held.pk]
+    session.save()
+    assert f'id="comment-{held.pk}"' in poster.get(pages[2]).text
+    assert f'id="comment-{held.pk}"' not in reader.get(pages[2]).text
+    change_status(type(held).objects.filter(pk=reply.pk), "removed")
+    assert f'id="comment-{reply.pk}"' not in reader.get(pages[1]).text
+    change_text(roots[0], "A corrected text.")
+    assert "A corrected text." in reader.get(pages[0]).text
+    change_status(type(held).objects.filter(pk=roots[4].pk), "removed")
+    assert f'id="comment-{roots[4].pk}"' not in reader.get(pages[2]).text
+
+
+def test_a_cached_page_is_the_same_as_one_drawn_afresh(client, settings, whole_discussion):
+    from tests.factories import make_forest
+
+    post = PostFactory()
+    make_forest(post, 300, threads=40, max_level=5)
+    settings.COMMENTS_THREAD_CACHE = False
+    fresh = client.get(post.get_absolute_url()).content
+    settings.COMMENTS_THREAD_CACHE = True
+    client.get(post.get_absolute_url())
+    with CaptureQueriesContext(connection) as warm:
+        cached = client.get(post.get_absolute_url()).content
+
+    def without_per_viewer_parts(content):
+        # The CSRF token and the form's signed time stamp differ on every request.
+        content = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+        return re.sub(rb'name="rendered" value="[^"]+"', b"", content)
+
+    assert without_per_viewer_parts(cached) == without_per_viewer_parts(fresh)
+    assert len(warm) < 8
+
+
+def test_staff_see_their_links_on_cached_threads(client, admin_user):
+    post = PostFactory()
+    comment = CommentFactory(post=post, stored=True)
+    Client().get(post.get_absolute_url())
+    client.force_login(admin_user)
+    page = client.get(post.get_absolute_url()).text
+    assert f"/admin/comments/comment/{comment.pk}/change/" in page
+
+
+def test_comment_url_is_where_the_comment_is(settings):
+    post = PostFactory()
+    comment = CommentFactory(post=post, stored=True)
+    assert comment_url(comment) == f"{post.get_absolute_url()}#comment-{comment.pk}"
+    assert load_page(post).comments_shown == 1
