@@ -32,6 +32,7 @@ from functools import cache, partial
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -39,6 +40,7 @@ from django.utils.module_loading import import_string
 from blog.models import Post
 
 from . import drawing
+from .formatting import render_comment_body
 from .models import Comment, CommentRevision
 from .policy import Refusal, combine, get_policy
 
@@ -145,33 +147,129 @@ def post_comment(submission, *, policy=None, wants_replies=False):
 def save_new_comment(comment, *, check_parent=True):
     """Insert an unsaved comment as the last child of its parent (or as a new tree).
 
-    The parent is reloaded under the lock, so its lft/rght are current. A reply to a comment
+    The parent is loaded under the lock, so its lft/rght are current. A reply to a comment
     at the depth cap (settings.COMMENTS_MAX_DEPTH) attaches to that comment's parent instead
     and records the comment it answers in `in_reply_to`.
+
+    Few statements, each needed (tests/comments/test_posting_queries.py pins them): the lock,
+    which for a public comment is also the UPDATE of Post.comment_count; one read of the
+    parent (with its own parent joined, for the depth cap) or of the next tree id, which also
+    reserves the new row's pk where the database lets us know it; for a reply, the shift of
+    the later rows (the nested-set insert django-mptt would make, without its second read of
+    the parent); and the INSERT, with the stored HTML drawn beforehand. Where the pk cannot be
+    known in advance the HTML follows in one UPDATE (store_fragment).
     """
     parent_id = comment.parent_id
+    public = comment.is_public
     with transaction.atomic():
-        lock_post(comment.post_id)
+        lock_post(comment.post_id, count=1 if public else 0)
         if parent_id is None:
             lock_new_trees()
+            tree_id, next_pk = _next_tree_id_and_pk()
             comment.parent = None
+            comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
         else:
-            parent = Comment.objects.filter(pk=parent_id).first()
+            parent, next_pk = _locked_parent(parent_id)
             problem = parent_problem(parent, comment.post) if check_parent else None
             if parent is None or problem:
                 raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
             if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:
                 comment.in_reply_to = parent
-                parent = Comment.objects.get(pk=parent.parent_id)
+                parent = parent.parent
             comment.parent = parent
-        comment.save()
+            _make_room_under(parent, comment)
         # The comments named in the "in reply to" cues are loaded already.
         named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
         names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
-        store_fragment(comment, names=names)
-        if comment.is_public:
-            Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+        if next_pk is None:
+            comment.save()
+            store_fragment(comment, names=names)
+        else:
+            comment.pk = next_pk
+            comment.body_html = render_comment_body(comment.body)
+            comment.html, comment.html_version = drawing.fragment(comment, names=names)
+            comment.save(force_insert=True)
     return comment
+
+
+# What the posting path reads of a parent (and of the parent's parent, for the depth cap):
+# the checks, the tree columns and the name for the "in reply to" cue.
+_PARENT_FIELDS = ("post", "parent", "status", "name", "tree_id", "lft", "rght", "level")
+
+
+def _locked_parent(parent_id):
+    """(parent or None, the new row's pk or None), in one statement, under the tree lock."""
+    fields = [*_PARENT_FIELDS, *(f"parent__{name}" for name in _PARENT_FIELDS)]
+    parents = Comment.objects.select_related("parent").only(*fields).order_by()
+    next_pk_sql = _next_pk_sql()
+    if next_pk_sql is None:
+        return next(iter(parents.filter(pk=parent_id)[:1]), None), None
+    parents = parents.annotate(_next_pk=RawSQL(next_pk_sql, ()))  # noqa: S611 (no parameters)
+    parent = next(iter(parents.filter(pk=parent_id)[:1]), None)
+    return parent, (parent._next_pk if parent is not None else None)
+
+
+def _next_tree_id_and_pk():
+    """The next free tree id (django-mptt's MAX + 1) and the new row's pk (or None), in one
+    statement, under the new-tree lock."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    tree_id = connection.ops.quote_name(Comment._meta.get_field("tree_id").column)
+    next_pk_sql = _next_pk_sql() or "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX({tree_id}) FROM {table}), {next_pk_sql}")  # noqa: S608
+        top, next_pk = cursor.fetchone()
+    return (top or 0) + 1, next_pk
+
+
+def _next_pk_sql():
+    """SQL for the pk the next INSERT into the comment table may take, or None when it cannot
+    be known before the INSERT.
+
+    PostgreSQL: nextval() of the column's sequence reserves it (a failed insert leaves a gap,
+    as any failed insert does). SQLite: inside an IMMEDIATE transaction nobody else can
+    insert, and the table's AUTOINCREMENT key is one more than the largest ever used
+    (sqlite_sequence; MAX(id) too, in case the sequence row is missing).
+    """
+    table = Comment._meta.db_table
+    pk = Comment._meta.pk.column
+    if connection.vendor == "postgresql":
+        return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', '{pk}'))"
+    if connection.vendor == "sqlite" and _immediate_transactions():
+        quoted_table, quoted_pk = connection.ops.quote_name(table), connection.ops.quote_name(pk)
+        return (
+            f"MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), "
+            f"COALESCE((SELECT MAX({quoted_pk}) FROM {quoted_table}), 0)) + 1"
+        )
+    return None
+
+
+def _immediate_transactions():
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return connection.in_atomic_block and options.get("transaction_mode") == "IMMEDIATE"
+
+
+def _make_room_under(parent, comment):
+    """Open a gap of two at the end of `parent`'s subtree and place `comment` in it (its last
+    child): the same single UPDATE django-mptt runs, with the parent's current values read
+    under the lock, so no second read of the parent is needed."""
+    right, tree_id = parent.rght, parent.tree_id
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    lft, rght, tree = (
+        connection.ops.quote_name(Comment._meta.get_field(name).column)
+        for name in ("lft", "rght", "tree_id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET "  # noqa: S608
+            f"{lft} = CASE WHEN {lft} > %s THEN {lft} + 2 ELSE {lft} END, "
+            f"{rght} = CASE WHEN {rght} >= %s THEN {rght} + 2 ELSE {rght} END "
+            f"WHERE {tree} = %s AND {rght} >= %s",
+            [right, right, tree_id, right],
+        )
+    comment.tree_id, comment.lft, comment.rght = tree_id, right, right + 1
+    comment.level = parent.level + 1
+    # The in-memory parent now spans its new child, as django-mptt leaves it.
+    parent.rght = right + 2
 
 
 def store_fragment(comment, *, names=None):
@@ -434,9 +532,18 @@ def _lock_number(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
-def lock_post(post_id):
-    """Take the tree lock of one post for the rest of the transaction."""
-    list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
+def lock_post(post_id, *, count=0):
+    """Take the tree lock of one post for the rest of the transaction; with `count`, add that
+    many to its comment_count in the same statement.
+
+    PostgreSQL: an UPDATE of the row locks it against every other writer's SELECT ... FOR
+    UPDATE or UPDATE as surely as FOR UPDATE does. SQLite (no row locks): the IMMEDIATE
+    transaction holds the database's write lock already, so only the count is written.
+    """
+    if count:
+        Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") + count)
+    elif connection.features.has_select_for_update:
+        list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
 
 
 def lock_new_trees():
