@@ -32,7 +32,6 @@ from functools import cache, partial
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -40,7 +39,6 @@ from django.utils.module_loading import import_string
 from blog.models import Post
 
 from . import drawing
-from .formatting import render_comment_body
 from .models import Comment, CommentRevision
 from .policy import Refusal, combine, get_policy
 
@@ -186,7 +184,7 @@ def save_new_comment(comment, *, check_parent=True):
             store_fragment(comment, names=names)
         else:
             comment.pk = next_pk
-            comment.body_html = render_comment_body(comment.body)
+            comment.render_body()
             comment.html, comment.html_version = drawing.fragment(comment, names=names)
             comment.save(force_insert=True)
     return comment
@@ -194,19 +192,44 @@ def save_new_comment(comment, *, check_parent=True):
 
 # What the posting path reads of a parent (and of the parent's parent, for the depth cap):
 # the checks, the tree columns and the name for the "in reply to" cue.
-_PARENT_FIELDS = ("post", "parent", "status", "name", "tree_id", "lft", "rght", "level")
+# In the model's field order, as Model.from_db() expects the values.
+_PARENT_FIELDS = tuple(
+    field.attname
+    for field in Comment._meta.concrete_fields
+    if field.attname
+    in {"id", "post_id", "parent_id", "status", "name", "tree_id", "lft", "rght", "level"}
+)
 
 
 def _locked_parent(parent_id):
-    """(parent or None, the new row's pk or None), in one statement, under the tree lock."""
-    fields = [*_PARENT_FIELDS, *(f"parent__{name}" for name in _PARENT_FIELDS)]
-    parents = Comment.objects.select_related("parent").only(*fields).order_by()
+    """(parent or None, the new row's pk or None), in one statement, under the tree lock.
+
+    Plain SQL, as this runs with every reply: building the ORM's join costs more than running
+    it. The parent's own parent comes joined, cached on it (`parent.parent`)."""
     next_pk_sql = _next_pk_sql()
-    if next_pk_sql is None:
-        return next(iter(parents.filter(pk=parent_id)[:1]), None), None
-    parents = parents.annotate(_next_pk=RawSQL(next_pk_sql, ()))  # noqa: S611 (no parameters)
-    parent = next(iter(parents.filter(pk=parent_id)[:1]), None)
-    return parent, (parent._next_pk if parent is not None else None)
+    with connection.cursor() as cursor:
+        cursor.execute(_parent_sql(next_pk_sql or "NULL"), [parent_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    width = len(_PARENT_FIELDS)
+    parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[:width])
+    if row[width + _PARENT_FIELDS.index("id")] is not None:
+        parent.parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[width : 2 * width])
+    return parent, row[-1]
+
+
+@cache
+def _parent_sql(next_pk_sql):
+    quote = connection.ops.quote_name
+    table = quote(Comment._meta.db_table)
+    columns = [quote(Comment._meta.get_field(name).column) for name in _PARENT_FIELDS]
+    selected = ", ".join([*(f"p.{c}" for c in columns), *(f"g.{c}" for c in columns)])
+    pk, parent = quote(Comment._meta.pk.column), quote(Comment._meta.get_field("parent").column)
+    return (
+        f"SELECT {selected}, {next_pk_sql} FROM {table} p "  # noqa: S608
+        f"LEFT JOIN {table} g ON g.{pk} = p.{parent} WHERE p.{pk} = %s"
+    )
 
 
 def _next_tree_id_and_pk():
@@ -541,9 +564,22 @@ def lock_post(post_id, *, count=0):
     transaction holds the database's write lock already, so only the count is written.
     """
     if count:
-        Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") + count)
+        # Raw SQL: this runs with every new comment, and the ORM's UPDATE costs more to build
+        # than to run.
+        with connection.cursor() as cursor:
+            cursor.execute(_count_sql(), [count, post_id])
     elif connection.features.has_select_for_update:
         list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
+
+
+@cache
+def _count_sql():
+    quote = connection.ops.quote_name
+    column = quote(Post._meta.get_field("comment_count").column)
+    return (
+        f"UPDATE {quote(Post._meta.db_table)} SET {column} = {column} + %s "  # noqa: S608
+        f"WHERE {quote(Post._meta.pk.column)} = %s"
+    )
 
 
 def lock_new_trees():
