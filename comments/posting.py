@@ -206,6 +206,8 @@ def _locked_parent(parent_id):
 
     Plain SQL, as this runs with every reply: building the ORM's join costs more than running
     it. The parent's own parent comes joined, cached on it (`parent.parent`)."""
+    if not -(2**63) <= int(parent_id) < 2**63:
+        return None, None  # no such row (and the database could not even take the number)
     next_pk_sql = _next_pk_sql()
     with connection.cursor() as cursor:
         cursor.execute(_parent_sql(next_pk_sql or "NULL"), [parent_id])
