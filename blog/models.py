@@ -30,8 +30,21 @@ class PostQuerySet(models.QuerySet):
         return self.select_related("author").prefetch_related("categories")
 
     def for_page(self):
-        """What the post page shows besides the post: its author, categories and tags."""
-        return self.select_related("author").prefetch_related("categories", "tags")
+        """What the post page shows besides the post: its author (categories and tags come
+        with load_terms(), in one query for both)."""
+        return self.select_related("author")
+
+    def with_neighbours(self):
+        """Each post with the title and slug of the public posts published just before and
+        just after it (Post.adjacent reads them), in the same query."""
+        annotations = {}
+        for side, earlier in (("previous", True), ("next", False)):
+            neighbour = _neighbour_query(
+                models.OuterRef("published_at"), models.OuterRef("pk"), earlier=earlier
+            )
+            for field in ("title", "slug"):
+                annotations[f"_{side}_{field}"] = models.Subquery(neighbour.values(field)[:1])
+        return self.annotate(**annotations)
 
     def publish(self, now=None):
         """Make the selected posts public now; returns how many were not public before.
@@ -50,6 +63,59 @@ class PostQuerySet(models.QuerySet):
     def unpublish(self):
         """Turn the selected posts back into drafts; returns how many changed."""
         return self.exclude(status=Post.Status.DRAFT).update(status=Post.Status.DRAFT)
+
+
+def _neighbour_query(published_at, pk, *, earlier):
+    """The public posts before (or after) the given position, nearest first."""
+    if earlier:
+        condition = models.Q(published_at__lt=published_at) | models.Q(
+            published_at=published_at, pk__lt=pk
+        )
+        order = ("-published_at", "-pk")
+    else:
+        condition = models.Q(published_at__gt=published_at) | models.Q(
+            published_at=published_at, pk__gt=pk
+        )
+        order = ("published_at", "pk")
+    return Post.objects.published().filter(condition).order_by(*order)
+
+
+def load_terms(posts):
+    """Fill the categories and tags of these posts (as prefetch_related would) with ONE query,
+    a UNION ALL of the two joins, in the order of both models' Meta (by name)."""
+    posts = [post for post in posts if getattr(post, "pk", None) is not None]
+    if not posts:
+        return
+    pks = [post.pk for post in posts]
+    fields = ("kind", "posts__pk", "pk", "name", "slug", "description")
+    categories = (
+        Category.objects.filter(posts__pk__in=pks)
+        .annotate(kind=models.Value("c"))
+        .order_by()
+        .values_list(*fields)
+    )
+    tags = (
+        Tag.objects.filter(posts__pk__in=pks)
+        .annotate(kind=models.Value("t"), description=models.Value(""))
+        .order_by()
+        .values_list(*fields)
+    )
+    found = {(post.pk, kind): [] for post in posts for kind in "ct"}
+    for kind, post_pk, pk, name, slug, description in categories.union(tags, all=True).order_by(
+        "name"
+    ):
+        if kind == "c":
+            term = Category(pk=pk, name=name, slug=slug, description=description)
+        else:
+            term = Tag(pk=pk, name=name, slug=slug)
+        found[(post_pk, kind)].append(term)
+    for post in posts:
+        for kind, name in (("c", "categories"), ("t", "tags")):
+            queryset = getattr(post, name).all()
+            queryset._result_cache = found[(post.pk, kind)]
+            queryset._prefetch_done = True
+            post._prefetched_objects_cache = getattr(post, "_prefetched_objects_cache", {})
+            post._prefetched_objects_cache[name] = queryset
 
 
 class Category(models.Model):
@@ -227,26 +293,32 @@ class Post(models.Model):
 
     def previous_published(self):
         """The public post published just before this one, or None."""
-        return (
-            Post.objects.published()
-            .filter(
-                models.Q(published_at__lt=self.published_at)
-                | models.Q(published_at=self.published_at, pk__lt=self.pk)
-            )
-            .order_by("-published_at", "-pk")
-            .first()
-        )
+        return _neighbour_query(self.published_at, self.pk, earlier=True).first()
 
     def next_published(self):
         """The public post published just after this one, or None."""
-        return (
-            Post.objects.published()
-            .filter(
-                models.Q(published_at__gt=self.published_at)
-                | models.Q(published_at=self.published_at, pk__gt=self.pk)
-            )
-            .order_by("published_at", "pk")
-            .first()
+        return _neighbour_query(self.published_at, self.pk, earlier=False).first()
+
+    def adjacent(self):
+        """(previous, next): the public posts published just before and after this one, each
+        a Post with its title and slug (enough for a link) or None.
+
+        Free when the post came from with_neighbours() (the post page); otherwise one query
+        for both."""
+        if not hasattr(self, "_previous_slug"):
+            row = (
+                Post.objects.filter(pk=self.pk)
+                .with_neighbours()
+                .values("_previous_title", "_previous_slug", "_next_title", "_next_slug")
+                .first()
+            ) or {}
+            for key in ("_previous_title", "_previous_slug", "_next_title", "_next_slug"):
+                setattr(self, key, row.get(key))
+        return tuple(
+            Post(title=getattr(self, f"_{side}_title"), slug=slug)
+            if (slug := getattr(self, f"_{side}_slug"))
+            else None
+            for side in ("previous", "next")
         )
 
     @cached_property

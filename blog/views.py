@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.generic import ArchiveIndexView, DetailView, ListView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
-from .models import Category, Post, Tag
+from .models import Category, Post, Tag, load_terms
 from .search import search
 from .site import absolute_url
 
@@ -97,7 +97,13 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        return Post.objects.published().for_page()
+        # The neighbours' links come with the post itself (Post.adjacent).
+        return Post.objects.published().for_page().with_neighbours()
+
+    def get_object(self, queryset=None):
+        post = super().get_object(queryset)
+        load_terms([post])
+        return post
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**post_context(self.object, self.request), **kwargs)
@@ -117,16 +123,17 @@ def post_preview(request, pk):
     if not request.user.is_staff:
         raise Http404("No such page.")
     post = get_object_or_404(Post.objects.for_page(), pk=pk)
+    load_terms([post])
     context = {"post": post, "preview": True, **post_context(post, request)}
     return render(request, "blog/post_detail.html", context)
 
 
 def post_context(post, request=None):
-    public = post.is_public
+    previous_post, next_post = post.adjacent() if post.is_public else (None, None)
     return {
         "canonical_url": absolute_url(post.get_absolute_url(), request),
-        "previous_post": post.previous_published() if public else None,
-        "next_post": post.next_published() if public else None,
+        "previous_post": previous_post,
+        "next_post": next_post,
     }
 
 

@@ -177,9 +177,17 @@ class Comment(MPTTModel):
     def save(self, *args, **kwargs):
         # Only cheap fields derived from this row. The stored page fragment (html) depends on
         # other rows and templates: comments.posting writes it after every insert or edit.
-        self.body_html = render_comment_body(self.body)
+        self.render_body()
         self.moderation_codes = reason_codes(self.moderation_reasons)
         super().save(*args, **kwargs)
+
+    def render_body(self):
+        """body_html from body, rendered once per text: comments.posting needs it to draw the
+        new comment's HTML before the INSERT, and save() then does not render it again."""
+        if getattr(self, "_rendered_body", None) != self.body:
+            self.body_html = render_comment_body(self.body)
+            self._rendered_body = self.body
+        return self.body_html
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})

@@ -146,40 +146,162 @@ def post_comment(submission, *, policy=None, wants_replies=False):
 def save_new_comment(comment, *, check_parent=True):
     """Insert an unsaved comment as the last child of its parent (or as a new tree).
 
-    The parent is reloaded under the lock, so its lft/rght are current. A reply to a comment
+    The parent is loaded under the lock, so its lft/rght are current. A reply to a comment
     at the depth cap (settings.COMMENTS_MAX_DEPTH) attaches to that comment's parent instead
     and records the comment it answers in `in_reply_to`.
+
+    Few statements, each needed (tests/comments/test_posting_queries.py pins them): the lock,
+    which for a public comment is also the UPDATE of Post.comment_count; one read of the
+    parent (with its own parent joined, for the depth cap) or of the next tree id, which also
+    reserves the new row's pk where the database lets us know it; for a reply, the shift of
+    the later rows (the nested-set insert django-mptt would make, without its second read of
+    the parent); and the INSERT, with the stored HTML drawn beforehand. Where the pk cannot be
+    known in advance the HTML follows in one UPDATE (store_fragment).
     """
     parent_id = comment.parent_id
+    public = comment.is_public
     with transaction.atomic():
-        lock_post(comment.post_id)
+        # The new comment moves its root's rght, which names the thread's cache entry; the
+        # post's thread list gets a new stamp in the statement that locks the post.
+        stamp = new_stamp()
+        lock_post(comment.post_id, count=1 if public else 0, stamp=stamp)
         if parent_id is None:
             lock_new_trees()
+            tree_id, next_pk = _next_tree_id_and_pk()
             comment.parent = None
+            comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
         else:
-            parent = Comment.objects.filter(pk=parent_id).first()
+            parent, next_pk = _locked_parent(parent_id)
             problem = parent_problem(parent, comment.post) if check_parent else None
             if parent is None or problem:
                 raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
             if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:
                 comment.in_reply_to = parent
-                parent = Comment.objects.get(pk=parent.parent_id)
+                parent = parent.parent
             comment.parent = parent
-        comment.save()
+            _make_room_under(parent, comment)
         # The comments named in the "in reply to" cues are loaded already.
         named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
         names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
-        store_fragment(comment, names=names)
-        # The new comment moves its root's rght, which names the thread's cache entry; the
-        # post's thread list gets a new stamp in the same UPDATE as the count.
-        stamp = new_stamp()
-        Post.objects.filter(pk=comment.post_id).update(
-            comment_count=F("comment_count") + int(comment.is_public), comments_stamp=stamp
-        )
+        if next_pk is None:
+            comment.save()
+            store_fragment(comment, names=names)
+        else:
+            comment.pk = next_pk
+            comment.render_body()
+            comment.html, comment.html_version = drawing.fragment(comment, names=names)
+            comment.save(force_insert=True)
         if Comment.post.is_cached(comment):
             # The caller's Post object stays current for a page drawn from it next.
             comment.post.comments_stamp = stamp
     return comment
+
+
+# What the posting path reads of a parent (and of the parent's parent, for the depth cap):
+# the checks, the tree columns and the name for the "in reply to" cue.
+# In the model's field order, as Model.from_db() expects the values.
+_PARENT_FIELDS = tuple(
+    field.attname
+    for field in Comment._meta.concrete_fields
+    if field.attname
+    in {"id", "post_id", "parent_id", "status", "name", "tree_id", "lft", "rght", "level"}
+)
+
+
+def _locked_parent(parent_id):
+    """(parent or None, the new row's pk or None), in one statement, under the tree lock.
+
+    Plain SQL, as this runs with every reply: building the ORM's join costs more than running
+    it. The parent's own parent comes joined, cached on it (`parent.parent`)."""
+    if not -(2**63) <= int(parent_id) < 2**63:
+        return None, None  # no such row (and the database could not even take the number)
+    next_pk_sql = _next_pk_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(_parent_sql(next_pk_sql or "NULL"), [parent_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    width = len(_PARENT_FIELDS)
+    parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[:width])
+    if row[width + _PARENT_FIELDS.index("id")] is not None:
+        parent.parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[width : 2 * width])
+    return parent, row[-1]
+
+
+@cache
+def _parent_sql(next_pk_sql):
+    quote = connection.ops.quote_name
+    table = quote(Comment._meta.db_table)
+    columns = [quote(Comment._meta.get_field(name).column) for name in _PARENT_FIELDS]
+    selected = ", ".join([*(f"p.{c}" for c in columns), *(f"g.{c}" for c in columns)])
+    pk, parent = quote(Comment._meta.pk.column), quote(Comment._meta.get_field("parent").column)
+    return (
+        f"SELECT {selected}, {next_pk_sql} FROM {table} p "  # noqa: S608
+        f"LEFT JOIN {table} g ON g.{pk} = p.{parent} WHERE p.{pk} = %s"
+    )
+
+
+def _next_tree_id_and_pk():
+    """The next free tree id (django-mptt's MAX + 1) and the new row's pk (or None), in one
+    statement, under the new-tree lock."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    tree_id = connection.ops.quote_name(Comment._meta.get_field("tree_id").column)
+    next_pk_sql = _next_pk_sql() or "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX({tree_id}) FROM {table}), {next_pk_sql}")  # noqa: S608
+        top, next_pk = cursor.fetchone()
+    return (top or 0) + 1, next_pk
+
+
+def _next_pk_sql():
+    """SQL for the pk the next INSERT into the comment table may take, or None when it cannot
+    be known before the INSERT.
+
+    PostgreSQL: nextval() of the column's sequence reserves it (a failed insert leaves a gap,
+    as any failed insert does). SQLite: inside an IMMEDIATE transaction nobody else can
+    insert, and the table's AUTOINCREMENT key is one more than the largest ever used
+    (sqlite_sequence; MAX(id) too, in case the sequence row is missing).
+    """
+    table = Comment._meta.db_table
+    pk = Comment._meta.pk.column
+    if connection.vendor == "postgresql":
+        return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', '{pk}'))"
+    if connection.vendor == "sqlite" and _immediate_transactions():
+        quoted_table, quoted_pk = connection.ops.quote_name(table), connection.ops.quote_name(pk)
+        return (
+            f"MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), "
+            f"COALESCE((SELECT MAX({quoted_pk}) FROM {quoted_table}), 0)) + 1"
+        )
+    return None
+
+
+def _immediate_transactions():
+    options = connection.settings_dict.get("OPTIONS") or {}
+    return connection.in_atomic_block and options.get("transaction_mode") == "IMMEDIATE"
+
+
+def _make_room_under(parent, comment):
+    """Open a gap of two at the end of `parent`'s subtree and place `comment` in it (its last
+    child): the same single UPDATE django-mptt runs, with the parent's current values read
+    under the lock, so no second read of the parent is needed."""
+    right, tree_id = parent.rght, parent.tree_id
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    lft, rght, tree = (
+        connection.ops.quote_name(Comment._meta.get_field(name).column)
+        for name in ("lft", "rght", "tree_id")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET "  # noqa: S608
+            f"{lft} = CASE WHEN {lft} > %s THEN {lft} + 2 ELSE {lft} END, "
+            f"{rght} = CASE WHEN {rght} >= %s THEN {rght} + 2 ELSE {rght} END "
+            f"WHERE {tree} = %s AND {rght} >= %s",
+            [right, right, tree_id, right],
+        )
+    comment.tree_id, comment.lft, comment.rght = tree_id, right, right + 1
+    comment.level = parent.level + 1
+    # The in-memory parent now spans its new child, as django-mptt leaves it.
+    parent.rght = right + 2
 
 
 def store_fragment(comment, *, names=None):
@@ -451,9 +573,37 @@ def _lock_number(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
-def lock_post(post_id):
-    """Take the tree lock of one post for the rest of the transaction."""
-    list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
+def lock_post(post_id, *, count=0, stamp=None):
+    """Take the tree lock of one post for the rest of the transaction; with `count`, add that
+    many to its comment_count in the same statement, and with `stamp` give its thread list
+    that new stamp (comments/caching.py).
+
+    PostgreSQL: an UPDATE of the row locks it against every other writer's SELECT ... FOR
+    UPDATE or UPDATE as surely as FOR UPDATE does. SQLite (no row locks): the IMMEDIATE
+    transaction holds the database's write lock already, so only the count is written.
+    """
+    if count or stamp is not None:
+        # Raw SQL: this runs with every new comment, and the ORM's UPDATE costs more to build
+        # than to run.
+        with connection.cursor() as cursor:
+            if stamp is None:
+                cursor.execute(_count_sql(False), [count, post_id])
+            else:
+                cursor.execute(_count_sql(True), [count, stamp, post_id])
+    elif connection.features.has_select_for_update:
+        list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
+
+
+@cache
+def _count_sql(with_stamp):
+    quote = connection.ops.quote_name
+    column = quote(Post._meta.get_field("comment_count").column)
+    stamp = quote(Post._meta.get_field("comments_stamp").column)
+    also = f", {stamp} = %s" if with_stamp else ""
+    return (
+        f"UPDATE {quote(Post._meta.db_table)} SET {column} = {column} + %s{also} "  # noqa: S608
+        f"WHERE {quote(Post._meta.pk.column)} = %s"
+    )
 
 
 def lock_new_trees():

@@ -6,12 +6,45 @@ but through moderation.actions (which calls comments.posting.change_status and l
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from comments.models import Comment
+
+# The settings row in Django's cache (Redis or the database in production, shared by every
+# worker). Every save or delete clears it, at once and again when the transaction commits, so
+# no worker keeps reading an old copy; the timeout bounds what a change made around the ORM
+# (raw SQL, a restore) leaves behind.
+SETTINGS_CACHE_KEY = "moderation:settings:v1"
+SETTINGS_CACHE_SECONDS = 60 * 15
+
+
+def clear_settings_cache():
+    cache.delete(SETTINGS_CACHE_KEY)
+    # A worker that read the row between the first delete and the commit cached the old
+    # values: clear again once the change is visible to everyone.
+    transaction.on_commit(lambda: cache.delete(SETTINGS_CACHE_KEY))
+
+
+class ModerationSettingsQuerySet(models.QuerySet):
+    """Bulk writes clear the cached row too (they bypass save() and delete())."""
+
+    def update(self, **kwargs):
+        changed = super().update(**kwargs)
+        clear_settings_cache()
+        return changed
+
+    update.alters_data = True
+
+    def delete(self):
+        deleted = super().delete()
+        clear_settings_cache()
+        return deleted
+
+    delete.alters_data = True
 
 
 class ModerationSettings(models.Model):
@@ -81,6 +114,8 @@ class ModerationSettings(models.Model):
         "Needs the optional “profanity” extra (alt-profanity-check); without it the rule is off.",
     )
 
+    objects = ModerationSettingsQuerySet.as_manager()
+
     class Meta:
         verbose_name = "moderation settings"
         verbose_name_plural = "moderation settings"
@@ -88,9 +123,23 @@ class ModerationSettings(models.Model):
     def __str__(self):
         return "Moderation settings"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        clear_settings_cache()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        clear_settings_cache()
+        return deleted
+
     @classmethod
     def load(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
+        """The settings row, from the cache when it is there (no query); the row is made
+        with its defaults the first time."""
+        obj = cache.get(SETTINGS_CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+            cache.set(SETTINGS_CACHE_KEY, obj, SETTINGS_CACHE_SECONDS)
         return obj
 
 

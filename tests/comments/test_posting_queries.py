@@ -1,36 +1,108 @@
-"""The posting path's query budget: the parent is loaded once, under the lock."""
+"""The posting path's query budget: the parent is loaded once, under the lock, and the new row
+is written once.
 
+Counted without SAVEPOINT / RELEASE (the transaction's own bookkeeping). PostgreSQL differs in
+two places: the advisory lock keyed by the sender (post_comment), and the global new-tree
+lock (a new top-level comment).
+"""
+
+import re
 import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from blog.models import Post
 from comments.forms import new_stamp
 from comments.models import Comment
-from tests.factories import CommentFactory
+from comments.posting import draft_comment, save_new_comment
+from comments.trees import find_tree_problems
+from tests.factories import CommentFactory, make_forest
 
 pytestmark = pytest.mark.django_db
 
+PG = connection.vendor == "postgresql"
 
-def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, guest_data):
-    parent = CommentFactory(post=post, stored=True)
-    guest_data["parent"] = parent.pk
+
+def _statements(queries):
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))
+    ]
+
+
+def _post_through_the_form(client, post_url, guest_data, parent=None):
+    guest_data["parent"] = parent.pk if parent else ""
     guest_data["rendered"] = new_stamp(now=time.time() - 30)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(post_url, guest_data)
     assert response.status_code == 302
+    return _statements(queries)
+
+
+def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, guest_data):
+    parent = CommentFactory(post=post, stored=True)
+    sql = _post_through_the_form(client, post_url, guest_data, parent)
     assert Comment.objects.filter(parent=parent).count() == 1
-    sql = [
-        query["sql"]
-        for query in queries.captured_queries
-        if not query["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN"))
-    ]
-    full_row = 'SELECT "comments_comment"."id", "comments_comment"."post_id"'
-    parent_loads = [q for q in sql if q.startswith(full_row) and f'"id" = {parent.pk}' in q]
+    loads_it = re.compile(rf'FROM "comments_comment".* WHERE .*"id" = {parent.pk}\b')
+    parent_loads = [q for q in sql if loads_it.search(q)]
     assert len(parent_loads) == 1, parent_loads
-    # The post, the lock, the parent, django-mptt's read of the parent's tree columns and its
-    # shift of the later rows, the insert, its stored HTML, the comment count, and the
-    # redirect's page number (2). It was 12 when the form and the renderer loaded the parent.
-    # PostgreSQL adds one statement: the advisory locks keyed by the sender.
-    assert len(sql) <= 10 + (connection.vendor == "postgresql"), sql
+    inserts = [q for q in sql if q.startswith('INSERT INTO "comments_comment"')]
+    rewrites = [q for q in sql if q.startswith('UPDATE "comments_comment" SET "html"')]
+    assert len(inserts) == 1 and rewrites == [], sql
+    # The post; the post's lock, which is also its comment count; the parent (and the new
+    # row's pk); the shift of the later rows; the insert with its HTML; the redirect's page
+    # number (2). It was 12, then 10 (the parent read twice, the HTML a second write).
+    assert len(sql) == 7 + PG, sql
+    assert find_tree_problems() == []
+
+
+def test_a_new_thread_through_the_form(client, post, post_url, guest_data):
+    sql = _post_through_the_form(client, post_url, guest_data)
+    # The post; its lock and count; (PostgreSQL: the new-tree lock); the next tree id and pk;
+    # the insert; the redirect's page number (2).
+    assert len(sql) == 6 + 2 * PG, sql
+    assert Post.objects.get(pk=post.pk).comment_count == 1
+    assert find_tree_problems() == []
+
+
+def _saved_alone(post, *, parent=None, status="approved"):
+    comment = draft_comment(post=post, body="A reply.", parent=parent, name="Ann", email="a@x.io")
+    comment.status = status
+    with CaptureQueriesContext(connection) as queries:
+        save_new_comment(comment)
+    return comment, _statements(queries)
+
+
+def test_save_new_comment_alone_writes_a_reply_in_four_statements(post):
+    make_forest(post, 200)
+    parent = Comment.objects.filter(post=post).order_by("-level", "pk").first()
+    comment, sql = _saved_alone(post, parent=parent.pk)
+    # Lock + count, parent (+ pk), shift, insert: the raw nested-set insert plus two.
+    assert len(sql) == 4, sql
+    comment.refresh_from_db()
+    assert comment.parent_id == parent.pk and comment.level == parent.level + 1
+    assert f'id="c{comment.pk}"' in comment.html or str(comment.pk) in comment.html
+    assert find_tree_problems() == []
+
+
+def test_save_new_comment_alone_writes_a_new_thread_in_three_statements(post):
+    make_forest(post, 50)
+    comment, sql = _saved_alone(post)
+    assert len(sql) == 3 + PG, sql
+    comment.refresh_from_db()
+    assert comment.level == 0 and (comment.lft, comment.rght) == (1, 2)
+    assert str(comment.pk) in comment.html
+    assert find_tree_problems() == []
+
+
+def test_a_held_reply_takes_the_lock_without_counting(post):
+    parent = CommentFactory(post=post, stored=True)
+    count = Post.objects.get(pk=post.pk).comment_count
+    _, sql = _saved_alone(post, parent=parent.pk, status="pending")
+    # SQLite's IMMEDIATE transaction is the lock; PostgreSQL locks the post row.
+    assert len(sql) == 3 + PG, sql
+    assert Post.objects.get(pk=post.pk).comment_count == count
+    assert find_tree_problems() == []
