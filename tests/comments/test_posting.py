@@ -174,7 +174,7 @@ def test_comments_closed_shows_a_message_and_no_form(client, post, post_url, gue
     assert 'class="comments comments-are-closed"' in page
     # No comment form; only the stored comments' Like buttons (liking stays open).
     section = page.split('id="comments"')[1]
-    assert section.count("<form") == section.count('<form class="comment-like"') == 1
+    assert section.count("<form") == section.count('<form class="comment-actions"') == 1
     response = client.post(post_url, guest_data)
     assert response.status_code == 403
     assert "Comments are closed on this post." in response.text
