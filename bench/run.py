@@ -146,9 +146,8 @@ class Bench:
         from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
+        # No setup_test_environment(): it instruments every template render (a signal and a
+        # context copy per template), which production does not pay.
         warnings.filterwarnings("ignore", message="No directory at")
         settings.DEBUG = False
         settings.ALLOWED_HOSTS = ["testserver"]
