@@ -146,6 +146,7 @@ class Bench:
         from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
+
         # No setup_test_environment(): it instruments every template render (a signal and a
         # context copy per template), which production does not pay.
         warnings.filterwarnings("ignore", message="No directory at")
