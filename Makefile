@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-django6 install migrate demo lint format check clean
+.PHONY: run serve test test-django6 install migrate demo lint format check clean bench load
 
 # The task worker (mail; printed to this terminal) and the scheduled jobs run beside the web
 # server and stop with it.
@@ -42,6 +42,21 @@ test-django6:
 	$(VENV6)/bin/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
+
+# The benchmark (bench/run.py): the site against the physical floor, as ratios in one run.
+# BENCH_ARGS='--big' adds 100,000 comments; DATABASE_URL=postgres://... runs it on PostgreSQL
+# (in a database of its own, created and dropped).
+BENCH_STAMP := $(VENV)/.bench-installed
+bench: $(BENCH_STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The bounded load run (bench/load.py): gunicorn with 4 workers, locust headless.
+load: $(BENCH_STAMP)
+	$(PY) bench/load.py $(LOAD_ARGS)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
