@@ -54,8 +54,9 @@ def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, 
     assert len(inserts) == 1 and rewrites == [], sql
     # The post; the post's lock, which is also its comment count; the parent (and the new
     # row's pk); the shift of the later rows; the insert with its HTML; the redirect's page
-    # number (2). It was 12, then 10 (the parent read twice, the HTML a second write).
-    assert len(sql) == 7 + PG, sql
+    # number (2) and whether the page folds its thread (1: the page's threads). It was 12,
+    # then 10 (the parent read twice, the HTML a second write).
+    assert len(sql) == 8 + PG, sql
     assert find_tree_problems() == []
 
 
@@ -98,11 +99,12 @@ def test_save_new_comment_alone_writes_a_new_thread_in_three_statements(post):
     assert find_tree_problems() == []
 
 
-def test_a_held_reply_takes_the_lock_without_counting(post):
+def test_a_held_reply_takes_the_lock_without_counting_but_with_a_new_stamp(post):
     parent = CommentFactory(post=post, stored=True)
     count = Post.objects.get(pk=post.pk).comment_count
     _, sql = _saved_alone(post, parent=parent.pk, status="pending")
-    # SQLite's IMMEDIATE transaction is the lock; PostgreSQL locks the post row.
-    assert len(sql) == 3 + PG, sql
+    # The post's new comments stamp (its UPDATE is also the lock), the parent, the shift, the
+    # insert: a held reply shows to its poster, so the page index changes.
+    assert len(sql) == 4, sql
     assert Post.objects.get(pk=post.pk).comment_count == count
     assert find_tree_problems() == []
