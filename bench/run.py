@@ -287,7 +287,10 @@ class Bench:
 
         runs = self.options.runs
         with override_settings(
-            COMMENTS_THREADS_PER_PAGE=n + 1_000, COMMENTS_FOLD_DEPTH=0, COMMENTS_FOLD_REPLIES=0
+            COMMENTS_THREADS_PER_PAGE=n + 1_000,
+            COMMENTS_FOLD_DEPTH=0,
+            COMMENTS_FOLD_REPLIES=0,
+            COMMENTS_PAGE_COMMENTS=0,
         ):
             client = Client()
             _get(client, url)  # templates compiled, settings rows made
@@ -327,7 +330,10 @@ class Bench:
         from django.test import Client, override_settings
 
         with override_settings(
-            COMMENTS_THREADS_PER_PAGE=n + 1_000, COMMENTS_FOLD_DEPTH=0, COMMENTS_FOLD_REPLIES=0
+            COMMENTS_THREADS_PER_PAGE=n + 1_000,
+            COMMENTS_FOLD_DEPTH=0,
+            COMMENTS_FOLD_REPLIES=0,
+            COMMENTS_PAGE_COMMENTS=0,
         ):
             client = Client()
             _get(client, url)
