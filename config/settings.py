@@ -162,11 +162,18 @@ elif PRODUCTION:
             "LOCATION": "threadline_cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Room for the site settings and a few thousand avatars before old entries go.
-            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=5000)},
+            "OPTIONS": {"MAX_ENTRIES": env.int("DATABASE_CACHE_MAX_ENTRIES", default=50_000)},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every drawn thread of a large discussion (comments/caching.py); the default 300
+    # entries would evict a big page's threads while it is still being stored.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env.int("LOCMEM_CACHE_MAX_ENTRIES", default=100_000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
