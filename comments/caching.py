@@ -51,6 +51,10 @@ def index_key(post, *parts):
     return ":".join(["threads-index", str(post.pk), str(post.comments_stamp), *map(str, parts)])
 
 
+def get(key):
+    return cache.get(key)
+
+
 def get_many(keys):
     return cache.get_many(keys) if keys else {}
 
@@ -61,9 +65,5 @@ def set_many(entries):
 
 
 def get_or_set(key, compute):
-    """The cached value of `key`, or compute() stored under it."""
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.COMMENTS_THREAD_CACHE_SECONDS)
-    return value
+    """The cached value of `key`, or compute() stored under it (Django's own get_or_set)."""
+    return cache.get_or_set(key, compute, timeout=settings.COMMENTS_THREAD_CACHE_SECONDS)

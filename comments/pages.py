@@ -321,7 +321,7 @@ def _page_index(post, order, number, per_page, pending_ids, *, cached):
         number, rows, total = compute()
         return number, [r[0] for r in rows], total, {r[0]: (r[1], r[2]) for r in rows}
     key = caching.index_key(post, order, per_page, number)
-    hit = caching.get_many([key]).get(key)
+    hit = caching.get(key)
     if hit is not None:
         number, tree_ids, total = hit
         return number, tree_ids, total, None
