@@ -502,7 +502,10 @@ class CommentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
-        pass  # Nothing related is edited here.
+        # Nothing related is edited here (the revisions inline is read-only), but the admin's
+        # change message reads what each formset saved.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     # Bulk actions
 

@@ -167,3 +167,23 @@ def test_featuring_on_the_change_page_is_logged(moderator_client):
     assert comment.featured_at is not None
     assert "Featured" in comment.html
     assert ModerationEvent.objects.get().action == Action.FEATURE
+
+
+def test_a_superuser_saves_the_change_form_with_its_revision_inline(admin_client, client):
+    """The form as a browser sends it, the read-only revisions inline's management form
+    included (moderators without the revisions permission never get the inline)."""
+    comment = CommentFactory(stored=True, body="Something rude.")
+    form = BeautifulSoup(admin_client.get(change_page(comment)).content, "html.parser").select_one(
+        "form#comment_form"
+    )
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input[name]")
+        if field.get("type") not in ("checkbox", "submit")
+    }
+    data.update(status=Status.REMOVED, text=comment.body, moderation_note="Rude.")
+    response = admin_client.post(change_page(comment), data)
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Status.REMOVED
+    assert page_of(client, comment.post).select_one(f"#comment-{comment.pk} .comment-text") is None
