@@ -74,14 +74,17 @@ class Node:
 
 @dataclass(frozen=True)
 class Parts:
-    """The fixed tags around stored comments, drawn once from parts.html."""
+    """The fixed tags around stored comments, drawn once from parts.html, as UTF-8 bytes
+    (comments.pages joins a page as bytes, comments/middleware.py splices them)."""
 
-    open_replies: str
-    close_replies: str
-    close_comment: str
-    staff_before: str  # the staff link up to the comment's pk ...
-    staff_after: str  # ... and after it
+    open_replies: bytes
+    close_replies: bytes
+    close_comment: bytes
+    staff_before: bytes  # the staff link up to the comment's pk ...
+    staff_after: bytes  # ... and after it
     continue_link: object  # the macro: continue_link(url, count, more)
+    thread_prefix: str  # the thread page's address up to the comment's pk ...
+    thread_suffix: str  # ... and after it
 
 
 def _split(url_name):
@@ -122,13 +125,17 @@ def _parts(template):
     admin = _urls()
     staff = str(macros.staff_link(f"{admin['admin_prefix']}{_PK_MARK}{admin['admin_suffix']}"))
     before, _, after = staff.partition(_PK_MARK)
+    thread = _split("comments:thread")
     return Parts(
-        open_replies=str(macros.open_replies()),
-        close_replies=str(macros.close_replies()),
-        close_comment=str(macros.close_comment()),
-        staff_before=before,
-        staff_after=after,
+        open_replies=str(macros.open_replies()).encode(),
+        close_replies=str(macros.close_replies()).encode(),
+        close_comment=str(macros.close_comment()).encode(),
+        staff_before=before.encode(),
+        staff_after=after.encode(),
         continue_link=macros.continue_link,
+        # Not in _urls(): stored fragments hold no thread links (fragment_version()).
+        thread_prefix=thread[0],
+        thread_suffix=thread[1],
     )
 
 

@@ -12,14 +12,15 @@ import secrets
 from django.utils.safestring import mark_safe
 
 
-def defer_threads(request, html):
-    """A marker to render in place of `html`; the middleware swaps them. Without the
-    middleware (a template rendered outside a request, say) the HTML itself."""
+def defer_threads(request, page):
+    """A marker to render in place of `page`'s threads (its `parts`, UTF-8 bytes); the
+    middleware swaps them. Without the middleware (a template rendered outside a request,
+    say) the HTML itself."""
     splices = getattr(request, "comment_splices", None)
     if splices is None:
-        return html
+        return page.html
     marker = f"<!--threads-{secrets.token_hex(8)}-->"
-    splices[marker.encode()] = html
+    splices[marker.encode()] = page.parts
     return mark_safe(marker)  # noqa: S308 - a fixed comment tag with a random hex name
 
 
@@ -33,9 +34,9 @@ class ThreadSplicingMiddleware:
         splices = request.comment_splices
         if splices and not response.streaming and not response.has_header("Content-Encoding"):
             content = response.content
-            for marker, html in splices.items():
+            for marker, parts in splices.items():
                 before, found, after = content.partition(marker)
                 if found:
-                    content = b"".join((before, html.encode(), after))
+                    content = b"".join((before, *parts, after))
             response.content = content
         return response

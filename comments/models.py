@@ -163,6 +163,12 @@ class Comment(MPTTModel):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             # A page of top-level threads, oldest or newest first.
             models.Index(fields=["post", "level", "created_at"], name="comment_post_roots"),
+            # The post's "Featured" list (editors' picks are few; the index holds only them).
+            models.Index(
+                fields=["post", "-featured_at"],
+                condition=models.Q(featured_at__isnull=False),
+                name="comment_post_featured",
+            ),
             # The moderation policy's look-ups by sender (first-time, flood, duplicate).
             # iexact compares UPPER(email), so the index is on that expression.
             models.Index(Upper("email"), F("created_at"), name="comment_email_created"),

@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
-from django.urls import reverse
+from django.db.models import BinaryField, Count, Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
 from . import caching
@@ -39,7 +39,8 @@ ORDERS = {
     "featured": "Featured first",
 }
 DEFAULT_ORDER = "oldest"
-# What the page walk needs of every comment; full rows are fetched only for the few drawn now.
+# What the page walk needs of every comment (walk_rows() adds the stored HTML as `stored`);
+# full rows are fetched only for the few drawn now.
 WALK_FIELDS = (
     "pk",
     "parent_id",
@@ -50,11 +51,37 @@ WALK_FIELDS = (
     "status",
     "in_reply_to_id",
     "html_version",
-    "html",
 )
 # Page numbers above this are treated as "past the end": the offset must fit the database's
 # integer type (a huge ?cpage= was a 500).
 MAX_PAGE = 100_000
+
+
+class StoredBytes(Func):
+    """A text column read as its UTF-8 bytes, so that the stored HTML of thousands of
+    comments goes from the database to the response without being decoded, joined as text
+    (a single emoji makes CPython hold a whole joined page at 4 bytes a character) and encoded
+    again."""
+
+    output_field = BinaryField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS BLOB)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="convert_to(%(expressions)s, 'UTF8')", **extra
+        )
+
+
+def walk_rows(queryset):
+    """Named WALK_FIELDS rows of `queryset` in thread order, with `stored`: the stored HTML
+    (Comment.html) as UTF-8 bytes."""
+    return list(
+        queryset.in_thread_order()
+        .annotate(stored=StoredBytes("html"))
+        .values_list(*WALK_FIELDS, "stored", named=True)
+    )
 
 
 @dataclass
@@ -63,9 +90,15 @@ class DiscussionPage:
     num_pages: int
     order: str
     total_threads: int
-    html: str = ""
+    # The drawn threads as UTF-8 bytes, in page order (comments/middleware.py splices them).
+    parts: list = field(default_factory=list)
     comments_shown: int = 0
     thread_ids: list = field(default_factory=list)
+
+    @property
+    def html(self):
+        """The drawn threads as one safe string (the response splices `parts` instead)."""
+        return _safe_text(self.parts)
 
     @property
     def has_other_pages(self):
@@ -257,11 +290,7 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         drawn = {tree_id: hits[key] for tree_id, key in keys.items() if key in hits}
     missing = [tree_id for tree_id in tree_ids if tree_id not in drawn]
     if missing:
-        rows = list(
-            Comment.objects.filter(post=post, tree_id__in=missing)
-            .in_thread_order()
-            .values_list(*WALK_FIELDS, named=True)
-        )
+        rows = walk_rows(Comment.objects.filter(post=post, tree_id__in=missing))
         for thread in draw_rows(
             rows,
             post=post,
@@ -273,10 +302,14 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
             drawn[thread.tree_id] = (thread.html, thread.shown)
         caching.set_many({keys[t]: drawn[t] for t in missing if t in keys and t in drawn})
     parts_of_page = [drawn[tree_id] for tree_id in tree_ids if tree_id in drawn]
-    # Every piece is HTML drawn by the autoescaping templates (comments/drawing.py).
-    page.html = mark_safe("".join(html for html, _ in parts_of_page))  # noqa: S308
+    page.parts = [html for html, _ in parts_of_page]
     page.comments_shown = sum(shown for _, shown in parts_of_page)
     return page
+
+
+def _safe_text(parts):
+    # Every piece is HTML drawn by the autoescaping templates (comments/drawing.py).
+    return mark_safe(b"".join(parts).decode())  # noqa: S308
 
 
 def _folds_for(tree_ids, roots):
@@ -336,12 +369,34 @@ def _page_of_roots(post, order, start, per_page, pending_ids=()):
     one query."""
     page = list(
         ordered_roots(post, order, pending_ids)
-        .annotate(total=Window(Count("pk")))
+        .annotate(total=thread_count(post, pending_ids))
         .values_list("tree_id", "rght", "thread_stamp", "total")[start : start + per_page]
     )
     if page:
         return [row[:3] for row in page], page[0][3]
     return [], roots(post, pending_ids).count() if start else 0
+
+
+def thread_count(post, pending_ids=()):
+    """The number of roots(post, pending_ids), as an expression the database computes once
+    per query: the visible top-level comments, counted from an index, plus the hidden ones
+    with something visible below them (few). A window COUNT over roots() would look at
+    every top-level comment's row and sort them all, on every page (30,000 at 100,000
+    comments)."""
+    top = Comment.objects.filter(post=post, level=0).order_by()
+    visible = Comment.visible_q(pending_ids)
+    # Not visible, spelled with the other statuses so that the index on (post, status,
+    # level) finds them without reading every top-level row.
+    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
+    hidden = top.filter(status__in=others).exclude(visible)
+    shown = Comment.objects.visible_to(pending_ids).filter(tree_id=OuterRef("tree_id"))
+
+    def counted(queryset):
+        return Subquery(queryset.values("post").annotate(n=Count("pk")).values("n"))
+
+    return Coalesce(counted(top.filter(visible)), 0) + Coalesce(
+        counted(hidden.filter(Exists(shown))), 0
+    )
 
 
 @dataclass
@@ -381,15 +436,13 @@ def mark_rows(rows, pending_ids):
 @dataclass
 class DrawnThread:
     tree_id: int
-    html: str
+    html: bytes  # UTF-8
     shown: int
 
 
 def thread_url(pk, page=1, anchor=None):
     """The address of a comment's own thread page (comments.views.thread)."""
-    query = f"?page={page}" if page > 1 else ""
-    fragment = f"#comment-{anchor}" if anchor else ""
-    return f"{reverse('comments:thread', args=[pk])}{query}{fragment}"
+    return _thread_link(parts(), pk, page, anchor)
 
 
 def draw_rows(
@@ -404,8 +457,8 @@ def draw_rows(
     base_level=0,
     marks=None,
 ):
-    """Join the stored HTML of thread-ordered WALK_FIELDS rows, with placeholders, nesting
-    and folding. Returns a DrawnThread for each thread with something drawn, in order.
+    """Join the stored HTML of walk_rows() rows, with placeholders, nesting and folding, as
+    UTF-8 bytes. Returns a DrawnThread for each thread with something drawn, in order.
 
     `folds` maps tree_id -> Fold (default `fold` for all); `base_level` is the level of the
     top comment of the walk (a thread page starts deeper); `marks` may be computed by the
@@ -452,7 +505,8 @@ def draw_rows(
                 if stack:
                     pieces.append(_closing(tags, len(stack) - 1, closings))
                     del stack[1:]
-                cut = [thread_url(top, kept_index // thread_page + 1, pk), 0 if pk in hidden else 1]
+                link = _thread_link(tags, top, kept_index // thread_page + 1, pk)
+                cut = [link, int(pk not in hidden)]
                 continue
             replies += 1
         if previous is not None:
@@ -468,19 +522,19 @@ def draw_rows(
         if (
             row.html_version != version
             or link_base
-            or not row.html
+            or not row.stored
             or not public(row.status)
             or (
                 hidden and (pk in hidden or row.parent_id in hidden or row.in_reply_to_id in hidden)
             )
         ):
             late.append((pieces, len(pieces), pk))
-        pieces.append(row.html)
+        pieces.append(row.stored)
         shown += 1
         if staff:
-            pieces += (tags.staff_before, str(pk), tags.staff_after)
+            pieces += (tags.staff_before, str(pk).encode(), tags.staff_after)
         if depth is not None and level == depth - 1 and below.get(pk):
-            pieces.append(_continue(tags, thread_url(pk), below[pk], more=False))
+            pieces.append(_continue(tags, _thread_link(tags, pk), below[pk], more=False))
         previous = row
     if pieces is not None:
         _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings)
@@ -490,8 +544,8 @@ def draw_rows(
             [pk for _, _, pk in late], rows, post=post, hidden=hidden, link_base=link_base
         )
         for target, index, pk in late:
-            target[index] = drawn[pk]
-    return [DrawnThread(tree_id, "".join(pieces), shown) for tree_id, pieces, shown in threads]
+            target[index] = drawn[pk].encode()
+    return [DrawnThread(tree_id, b"".join(pieces), shown) for tree_id, pieces, shown in threads]
 
 
 def _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings):
@@ -508,7 +562,14 @@ def _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closing
 
 
 def _continue(tags, url, count, *, more):
-    return str(tags.continue_link(url, count, more))
+    return str(tags.continue_link(url, count, more)).encode()
+
+
+def _thread_link(tags, pk, page=1, anchor=None):
+    """thread_url() without a reverse() per link: the prefix and suffix drawn once."""
+    query = f"?page={page}" if page > 1 else ""
+    fragment = f"#comment-{anchor}" if anchor else ""
+    return f"{tags.thread_prefix}{pk}{tags.thread_suffix}{query}{fragment}"
 
 
 def where_shown(comment, fold):
@@ -603,9 +664,13 @@ class ThreadHidden(Exception):
 class ThreadPage:
     number: int
     num_pages: int
-    html: str
+    parts: list  # UTF-8 bytes, as DiscussionPage.parts
     comments_shown: int
     top_comment: object  # the top-level comment of the thread, for the way back
+
+    @property
+    def html(self):
+        return _safe_text(self.parts)
 
     @property
     def has_previous(self):
@@ -622,10 +687,8 @@ def load_thread(anchor, *, number=1, pending_ids=()):
     the viewer can see nothing of it. Drawn from the stored HTML like the post page, with
     links that lead back to the post page (its comment form)."""
     pending_ids = set(pending_ids)
-    rows = list(
+    rows = walk_rows(
         Comment.objects.filter(tree_id=anchor.tree_id, lft__gte=anchor.lft, lft__lt=anchor.rght)
-        .in_thread_order()
-        .values_list(*WALK_FIELDS, named=True)
     )
     marks = mark_rows(rows, pending_ids)
     if anchor.pk not in marks.keep:
@@ -649,7 +712,7 @@ def load_thread(anchor, *, number=1, pending_ids=()):
     return ThreadPage(
         number=number,
         num_pages=num_pages,
-        html=mark_safe("".join(thread.html for thread in drawn)),  # noqa: S308
+        parts=[thread.html for thread in drawn],
         comments_shown=sum(thread.shown for thread in drawn),
         top_comment=top,
     )

@@ -219,7 +219,7 @@ def thread(request, pk):
         "post": post,
         "anchor": anchor,
         "thread": page,
-        "threads": defer_threads(request, page.html),
+        "threads": defer_threads(request, page),
         "back_url": comment_url(page.top_comment),
         "canonical_url": absolute_url(post.get_absolute_url(), request),
     }

@@ -67,7 +67,7 @@ def comment_section(context, post):
         "post": post,
         "page": page,
         "featured": featured_comments(post),
-        "threads": defer_threads(request, page.html),
+        "threads": defer_threads(request, page),
         "orders": ORDERS.items(),
         "is_open": is_open,
         "form": form,

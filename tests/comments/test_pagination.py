@@ -198,3 +198,34 @@ def test_the_poster_still_sees_their_own_held_thread(client, post, guest_data, s
     page = client.get(response["Location"]).text
     assert _top_level_ids(page) == [held.pk]
     assert "awaiting moderation" in page
+
+
+@pytest.mark.parametrize("status", ["removed", "spam", "deleted", "pending"])
+def test_the_number_of_threads_counts_hidden_roots_only_when_something_below_shows(post, status):
+    """pages.thread_count: visible top-level comments, plus hidden ones with a visible reply
+    (a placeholder keeps that thread); a hidden root with nothing visible takes no place,
+    and a held root counts for its poster."""
+    from comments.pages import load_page, roots, thread_count
+
+    CommentFactory(post=post)
+    kept = CommentFactory(post=post)
+    CommentFactory(parent=kept)
+    alone = CommentFactory(post=post)
+    Comment.objects.filter(pk__in=[kept.pk, alone.pk]).update(status=status)
+    other_post = CommentFactory().post  # another post's threads never count
+    assert other_post != post
+
+    def counted(pending_ids=()):
+        return (
+            Comment.objects.filter(pk=kept.pk)
+            .annotate(n=thread_count(post, pending_ids))
+            .values_list("n", flat=True)
+            .get()
+        )
+
+    assert counted() == roots(post).count() == 2
+    mine = {alone.pk} if status == "pending" else set()
+    assert counted(mine) == roots(post, mine).count() == 2 + len(mine)
+    with override_settings(COMMENTS_THREADS_PER_PAGE=1):
+        assert load_page(post).num_pages == 2
+        assert load_page(post, pending_ids=mine).num_pages == 2 + len(mine)
