@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BinaryField, Count, Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models import BinaryField, Count, Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
@@ -74,13 +74,24 @@ class StoredBytes(Func):
         )
 
 
-def walk_rows(queryset):
+def walk_rows(queryset, *, stored=True):
     """Named WALK_FIELDS rows of `queryset` in thread order, with `stored`: the stored HTML
-    (Comment.html) as UTF-8 bytes."""
-    return list(
-        queryset.in_thread_order()
+    (Comment.html) as UTF-8 bytes; with stored=False, None (draw_rows then reads the HTML of
+    only the comments it draws)."""
+    queryset = queryset.in_thread_order()
+    if stored:
+        queryset = queryset.annotate(stored=StoredBytes("html"))
+    else:
+        queryset = queryset.annotate(stored=Value(None, output_field=BinaryField()))
+    return list(queryset.values_list(*WALK_FIELDS, "stored", named=True))
+
+
+def _stored_html(pks):
+    """{pk: stored HTML as UTF-8 bytes} of these comments, in one query."""
+    return dict(
+        Comment.objects.filter(pk__in=pks)
         .annotate(stored=StoredBytes("html"))
-        .values_list(*WALK_FIELDS, "stored", named=True)
+        .values_list("pk", "stored")
     )
 
 
@@ -290,7 +301,15 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         drawn = {tree_id: hits[key] for tree_id, key in keys.items() if key in hits}
     missing = [tree_id for tree_id in tree_ids if tree_id not in drawn]
     if missing:
-        rows = walk_rows(Comment.objects.filter(post=post, tree_id__in=missing))
+        # Threads that fold (busy ones past the page's budget, long or deep ones) hold many
+        # more comments than the page draws: their HTML is then read for the drawn ones only,
+        # so a page costs what it shows, not what its threads hold.
+        held = sum(roots[t][0] // 2 for t in missing if t in roots)
+        drawn_at_most = sum(_drawn_at_most(folds[t], roots[t][0]) for t in missing if t in roots)
+        rows = walk_rows(
+            Comment.objects.filter(post=post, tree_id__in=missing),
+            stored=held <= 2 * drawn_at_most + 50,
+        )
         for thread in draw_rows(
             rows,
             post=post,
@@ -312,6 +331,11 @@ def _safe_text(parts):
     return mark_safe(b"".join(parts).decode())  # noqa: S308
 
 
+def _drawn_at_most(fold, rght):
+    size = rght // 2  # rows in the thread, hidden ones included (the root's lft is 1)
+    return min(size, 1 + fold.replies) if fold.replies is not None else size
+
+
 def _folds_for(tree_ids, roots):
     """The Fold of each thread of a page: the page's folding, and past the page's budget of
     comments (settings.COMMENTS_PAGE_COMMENTS) the thread's top comment alone, so a page of
@@ -326,9 +350,7 @@ def _folds_for(tree_ids, roots):
             folds[tree_id] = alone
             continue
         folds[tree_id] = fold
-        rght = roots.get(tree_id, (2, 0))[0]
-        size = rght // 2  # rows in the thread, hidden ones included (the root's lft is 1)
-        used += min(size, 1 + fold.replies) if fold.replies is not None else size
+        used += _drawn_at_most(fold, roots.get(tree_id, (2, 0))[0])
     return folds
 
 
@@ -473,6 +495,7 @@ def draw_rows(
     closings = {}
     threads = []
     late = []  # (pieces, index, pk): comments that cannot use the HTML stored for everyone
+    unread = []  # (pieces, index, pk): stored HTML not read with the rows (walk_rows)
     # The state of the thread being drawn; reset when the next thread starts.
     tree_id = pieces = stack = previous = cut = depth = budget = top = None
     replies = shown = kept_index = 0
@@ -522,13 +545,15 @@ def draw_rows(
         if (
             row.html_version != version
             or link_base
-            or not row.stored
+            or row.stored == b""
             or not public(row.status)
             or (
                 hidden and (pk in hidden or row.parent_id in hidden or row.in_reply_to_id in hidden)
             )
         ):
             late.append((pieces, len(pieces), pk))
+        elif row.stored is None:
+            unread.append((pieces, len(pieces), pk))
         pieces.append(row.stored)
         shown += 1
         if staff:
@@ -538,6 +563,12 @@ def draw_rows(
         previous = row
     if pieces is not None:
         _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings)
+    if unread:
+        stored = _stored_html([pk for _, _, pk in unread])
+        for target, index, pk in unread:
+            target[index] = stored.get(pk) or b""
+            if not target[index]:
+                late.append((target, index, pk))
     if late:
         # Drawn now, from one query.
         drawn = _draw_now(

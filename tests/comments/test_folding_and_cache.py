@@ -196,3 +196,33 @@ def test_comment_url_is_where_the_comment_is(settings):
     comment = CommentFactory(post=post, stored=True)
     assert comment_url(comment) == f"{post.get_absolute_url()}#comment-{comment.pk}"
     assert load_page(post).comments_shown == 1
+
+
+def test_a_busy_thread_reads_the_html_of_the_comments_it_shows_only(client, settings):
+    """A thread of 150 replies shows 21 comments: its rows are walked without their HTML,
+    which is then read for the 21 (placeholders and stale fragments drawn as ever)."""
+    from comments.models import Comment
+    from comments.pages import draw_rows, page_fold, walk_rows
+
+    post = PostFactory()
+    root = CommentFactory(post=post, stored=True)
+    replies = [CommentFactory(post=post, parent=root, stored=True) for _ in range(150)]
+    answer = CommentFactory(post=post, parent=replies[3], stored=True)
+    Comment.objects.filter(pk=replies[3].pk).update(status="removed")
+    Comment.objects.filter(pk=replies[2].pk).update(html_version="stale")
+    comments = Comment.objects.filter(post=post)
+    both = [
+        draw_rows(walk_rows(comments, stored=read), post=post, pending_ids=set(), fold=page_fold())
+        for read in (True, False)
+    ]
+    assert both[0] == both[1] and len(both[0]) == 1
+    html = both[1][0].html.decode()
+    assert "This comment was removed" in html and f'id="comment-{replies[2].pk}"' in html
+    with CaptureQueriesContext(connection) as page_queries:
+        page = client.get(post.get_absolute_url()).text
+    assert _shown(page) == [root.pk] + [r.pk for r in replies[:4]] + [answer.pk] + [
+        r.pk for r in replies[4:19]
+    ]
+    assert "Continue this thread (131 more replies)" in page
+    walked = [q["sql"] for q in page_queries if 'AS "html_version"' in q["sql"]]
+    assert len(walked) == 1 and '"comments_comment"."html"' not in walked[0]
