@@ -266,11 +266,13 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         post, order, number, per_page, pending_ids, cached=shared and not pending_ids
     )
     if roots is None:
+        wanted = set(tree_ids)
         roots = {
             tree_id: (rght, stamp)
-            for tree_id, rght, stamp in Comment.objects.filter(
-                post=post, tree_id__in=tree_ids, level=0
+            for tree_id, rght, stamp in _in_trees(
+                Comment.objects.filter(post=post, level=0), tree_ids
             ).values_list("tree_id", "rght", "thread_stamp")
+            if tree_id in wanted
         }
     page = DiscussionPage(
         number=number,
@@ -283,10 +285,10 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
     own = set()
     if pending_ids:
         own = set(
-            Comment.objects.filter(pk__in=pending_ids, post=post, tree_id__in=tree_ids)
+            Comment.objects.filter(pk__in=pending_ids, post=post)
             .order_by()
             .values_list("tree_id", flat=True)
-        )
+        ) & set(tree_ids)
     drawn = {}
     keys = {}
     if shared:
@@ -307,9 +309,12 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         held = sum(roots[t][0] // 2 for t in missing if t in roots)
         drawn_at_most = sum(_drawn_at_most(folds[t], roots[t][0]) for t in missing if t in roots)
         rows = walk_rows(
-            Comment.objects.filter(post=post, tree_id__in=missing),
+            _in_trees(Comment.objects.filter(post=post), missing),
             stored=held <= 2 * drawn_at_most + 50,
         )
+        if len(missing) > MANY_TREES:
+            wanted = set(missing)
+            rows = [row for row in rows if row.tree_id in wanted]
         for thread in draw_rows(
             rows,
             post=post,
@@ -324,6 +329,20 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
     page.parts = [html for html, _ in parts_of_page]
     page.comments_shown = sum(shown for _, shown in parts_of_page)
     return page
+
+
+# Past this many threads a query selects a range of tree ids instead of listing them: a
+# whole discussion of 100,000 comments has 30,000 threads, near SQLite's limit of 32,766
+# query parameters, and a long IN list costs more to build than the few rows it leaves out.
+MANY_TREES = 500
+
+
+def _in_trees(queryset, tree_ids):
+    """`queryset` narrowed to these trees; past MANY_TREES, to the range they span (the
+    caller drops rows of other trees)."""
+    if len(tree_ids) > MANY_TREES:
+        return queryset.filter(tree_id__gte=min(tree_ids), tree_id__lte=max(tree_ids))
+    return queryset.filter(tree_id__in=tree_ids)
 
 
 def _safe_text(parts):

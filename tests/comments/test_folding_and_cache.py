@@ -226,3 +226,23 @@ def test_a_busy_thread_reads_the_html_of_the_comments_it_shows_only(client, sett
     assert "Continue this thread (131 more replies)" in page
     walked = [q["sql"] for q in page_queries if 'AS "html_version"' in q["sql"]]
     assert len(walked) == 1 and '"comments_comment"."html"' not in walked[0]
+
+
+def test_a_page_of_more_threads_than_an_id_list_holds_is_drawn_from_a_range(
+    client, settings, whole_discussion, monkeypatch
+):
+    """Past pages.MANY_TREES threads the page's queries select a range of tree ids (a whole
+    discussion of 100,000 comments has more threads than SQLite takes parameters); the other
+    posts' threads inside that range stay out, and the cached page is the same."""
+    from comments import pages
+
+    monkeypatch.setattr(pages, "MANY_TREES", 3)
+    post = PostFactory()
+    mine = []
+    for n in range(6):
+        mine.append(CommentFactory(post=post, stored=True))
+        CommentFactory(post=post, parent=mine[-1], stored=True)
+        CommentFactory(stored=True)  # another post's thread, between this post's tree ids
+    shown = _shown(client.get(post.get_absolute_url()).text)
+    assert len(shown) == 12 and set(c.pk for c in mine) <= set(shown)
+    assert _shown(client.get(post.get_absolute_url()).text) == shown  # from the cache
