@@ -1,0 +1,116 @@
+"""comments.trees.number_forest: the nested-set columns of bulk-written comments.
+
+Most tests number plain objects (the function only sets attributes); the last stores real
+rows and checks them against django-mptt and the invariant checker.
+"""
+
+import sys
+from types import SimpleNamespace
+
+import pytest
+
+from comments.models import Comment
+from comments.trees import find_tree_problems, number_forest
+from tests.factories import PostFactory
+
+
+def columns(node):
+    return node.tree_id, node.lft, node.rght, node.level
+
+
+def stored_columns():
+    return {
+        pk: tuple(rest)
+        for pk, *rest in Comment.objects.values_list("pk", "tree_id", "lft", "rght", "level")
+    }
+
+
+def test_a_single_comment_is_a_tree_of_its_own():
+    only = SimpleNamespace()
+    number_forest([(only, None)], first_tree_id=7)
+    assert columns(only) == (7, 1, 2, 0)
+
+
+def test_no_comments_is_no_work():
+    number_forest([], first_tree_id=1)
+
+
+def test_each_top_level_comment_roots_the_next_tree_in_the_order_listed():
+    a, b, c = SimpleNamespace(), SimpleNamespace(), SimpleNamespace()
+    a_reply, c_reply = SimpleNamespace(), SimpleNamespace()
+    # Threads interleaved, as comments arrive: each reply still joins its own thread.
+    number_forest([(a, None), (b, None), (a_reply, a), (c, None), (c_reply, c)], first_tree_id=3)
+    assert columns(a) == (3, 1, 4, 0)
+    assert columns(a_reply) == (3, 2, 3, 1)
+    assert columns(b) == (4, 1, 2, 0)
+    assert columns(c) == (5, 1, 4, 0)
+    assert columns(c_reply) == (5, 2, 3, 1)
+
+
+def test_siblings_follow_the_order_listed_each_after_the_earlier_ones():
+    root, first, second, third = (SimpleNamespace() for _ in range(4))
+    under_first = SimpleNamespace()
+    number_forest(
+        [(root, None), (first, root), (second, root), (under_first, first), (third, root)],
+        first_tree_id=1,
+    )
+    assert columns(root) == (1, 1, 10, 0)
+    assert columns(first) == (1, 2, 5, 1)
+    assert columns(under_first) == (1, 3, 4, 2)
+    assert columns(second) == (1, 6, 7, 1)
+    assert columns(third) == (1, 8, 9, 1)
+
+
+def test_a_chain_deeper_than_the_recursion_limit_is_numbered():
+    depth = sys.getrecursionlimit() * 3
+    chain = [SimpleNamespace() for _ in range(depth)]
+    number_forest(
+        [(node, chain[i - 1] if i else None) for i, node in enumerate(chain)], first_tree_id=1
+    )
+    for i, node in enumerate(chain):
+        assert columns(node) == (1, i + 1, 2 * depth - i, i)
+
+
+def test_a_reply_listed_before_its_parent_is_refused_and_nothing_is_numbered():
+    root, parent, reply = SimpleNamespace(), SimpleNamespace(), SimpleNamespace()
+    with pytest.raises(ValueError, match=r"pairs\[1\] comes before its parent, pairs\[2\]"):
+        number_forest([(root, None), (reply, parent), (parent, root)], first_tree_id=1)
+    assert vars(root) == vars(parent) == vars(reply) == {}
+
+
+def test_a_reply_whose_parent_is_not_listed_is_refused():
+    with pytest.raises(ValueError, match=r"pairs\[0\]: its parent is not in the list"):
+        number_forest([(SimpleNamespace(), SimpleNamespace())], first_tree_id=1)
+
+
+def test_a_comment_that_is_its_own_parent_is_refused():
+    loop = SimpleNamespace()
+    with pytest.raises(ValueError, match=r"pairs\[0\] is its own parent"):
+        number_forest([(loop, loop)], first_tree_id=1)
+
+
+def test_a_comment_listed_twice_is_refused():
+    root = SimpleNamespace()
+    with pytest.raises(ValueError, match=r"pairs\[1\] lists again the comment of pairs\[0\]"):
+        number_forest([(root, None), (root, None)], first_tree_id=1)
+
+
+@pytest.mark.django_db
+def test_stored_with_bulk_create_the_forest_is_sound_and_what_django_mptt_rebuilds():
+    post = PostFactory()
+    rows = []
+    # Three threads (one a lone comment), a chain and siblings; unsaved rows (no pk yet).
+    shape = [None, 0, 1, 2, 1, None, 5, 0, None, 3]
+    for parent in shape:
+        rows.append(Comment(post=post, name="Ana", body="Hi", status="approved"))
+        rows[-1].parent = rows[parent] if parent is not None else None
+    number_forest([(row, row.parent) for row in rows], first_tree_id=1)
+    for level in range(max(row.level for row in rows) + 1):
+        batch = [row for row in rows if row.level == level]
+        for row in batch:
+            row.parent_id = row.parent.pk if row.parent is not None else None
+        Comment.objects.bulk_create(batch)
+    assert find_tree_problems() == []
+    assert stored_columns() == {row.pk: columns(row) for row in rows}
+    Comment._tree_manager.rebuild()
+    assert stored_columns() == {row.pk: columns(row) for row in rows}
