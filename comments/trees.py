@@ -32,7 +32,7 @@ def number_forest(pairs, *, first_tree_id):
     pairs = list(pairs)
     position = {}  # id(comment) -> its index in pairs
     levels = []
-    children = [[] for _ in pairs]
+    children = {}  # index -> indexes of its replies, in order
     roots = []
     for index, (comment, parent) in enumerate(pairs):
         if id(comment) in position:
@@ -46,7 +46,7 @@ def number_forest(pairs, *, first_tree_id):
             parent_index = position.get(id(parent))
             if parent_index is None:
                 raise ValueError(_missing_parent(pairs, index))
-            children[parent_index].append(index)
+            children.setdefault(parent_index, []).append(index)
             levels.append(levels[parent_index] + 1)
         position[id(comment)] = index
     for tree_id, root in enumerate(roots, start=first_tree_id):
@@ -60,7 +60,7 @@ def number_forest(pairs, *, first_tree_id):
             else:
                 comment.tree_id, comment.lft, comment.level = tree_id, counter, levels[index]
                 stack.append((index, True))
-                stack.extend((child, False) for child in reversed(children[index]))
+                stack.extend((child, False) for child in reversed(children.get(index, ())))
             counter += 1
 
 
