@@ -25,50 +25,49 @@ def stored_columns():
     }
 
 
+def numbered(parents, *, first_tree_id=1):
+    """Plain objects numbered as a forest, listed in this order: `parents[i]` is the index of
+    object i's parent, or None for a top-level one."""
+    nodes = [SimpleNamespace() for _ in parents]
+    pairs = [
+        (node, None if p is None else nodes[p]) for node, p in zip(nodes, parents, strict=True)
+    ]
+    number_forest(pairs, first_tree_id=first_tree_id)
+    return nodes
+
+
 def test_a_single_comment_is_a_tree_of_its_own():
-    only = SimpleNamespace()
-    number_forest([(only, None)], first_tree_id=7)
+    (only,) = numbered([None], first_tree_id=7)
     assert columns(only) == (7, 1, 2, 0)
 
 
 def test_no_comments_is_no_work():
-    number_forest([], first_tree_id=1)
+    assert numbered([]) == []
 
 
-def test_each_top_level_comment_roots_the_next_tree_in_the_order_listed():
-    a, b, c = SimpleNamespace(), SimpleNamespace(), SimpleNamespace()
-    a_reply, c_reply = SimpleNamespace(), SimpleNamespace()
-    # Threads interleaved, as comments arrive: each reply still joins its own thread.
-    number_forest([(a, None), (b, None), (a_reply, a), (c, None), (c_reply, c)], first_tree_id=3)
-    assert columns(a) == (3, 1, 4, 0)
-    assert columns(a_reply) == (3, 2, 3, 1)
-    assert columns(b) == (4, 1, 2, 0)
-    assert columns(c) == (5, 1, 4, 0)
-    assert columns(c_reply) == (5, 2, 3, 1)
-
-
-def test_siblings_follow_the_order_listed_each_after_the_earlier_ones():
-    root, first, second, third = (SimpleNamespace() for _ in range(4))
-    under_first = SimpleNamespace()
-    number_forest(
-        [(root, None), (first, root), (second, root), (under_first, first), (third, root)],
-        first_tree_id=1,
-    )
-    assert columns(root) == (1, 1, 10, 0)
-    assert columns(first) == (1, 2, 5, 1)
-    assert columns(under_first) == (1, 3, 4, 2)
-    assert columns(second) == (1, 6, 7, 1)
-    assert columns(third) == (1, 8, 9, 1)
+@pytest.mark.parametrize(
+    ("parents", "expected"),
+    [
+        pytest.param(
+            [None, None, 0, None, 3],
+            [(1, 1, 4, 0), (2, 1, 2, 0), (1, 2, 3, 1), (3, 1, 4, 0), (3, 2, 3, 1)],
+            id="threads interleaved as comments arrive: each top-level one the next tree",
+        ),
+        pytest.param(
+            [None, 0, 0, 1, 0],
+            [(1, 1, 10, 0), (1, 2, 5, 1), (1, 6, 7, 1), (1, 3, 4, 2), (1, 8, 9, 1)],
+            id="siblings in the order listed, each after the earlier ones and their replies",
+        ),
+    ],
+)
+def test_trees_and_siblings_follow_the_order_listed(parents, expected):
+    assert [columns(node) for node in numbered(parents)] == expected
 
 
 def test_a_chain_deeper_than_the_recursion_limit_is_numbered():
     depth = sys.getrecursionlimit() * 3
-    chain = [SimpleNamespace() for _ in range(depth)]
-    number_forest(
-        [(node, chain[i - 1] if i else None) for i, node in enumerate(chain)], first_tree_id=1
-    )
-    for i, node in enumerate(chain):
-        assert columns(node) == (1, i + 1, 2 * depth - i, i)
+    chain = numbered([None, *range(depth - 1)])
+    assert [columns(node) for node in chain] == [(1, i + 1, 2 * depth - i, i) for i in range(depth)]
 
 
 def test_a_reply_listed_before_its_parent_is_refused_and_nothing_is_numbered():
