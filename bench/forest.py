@@ -9,10 +9,11 @@ comments.posting attaches it. Bodies are 20-1,200 characters (most short, a few 
 paragraphs and single line breaks, accented and non-Latin letters, emoji and the characters
 HTML must escape; names are realistic, a few in other scripts, a few empty ("Anonymous").
 
-`store_forest(post, forest)` inserts it fast: the nested-set columns are computed here and
-the rows written with bulk_create one level at a time (parents first, so replies know their
-parent's id), then each comment's page fragment is stored with comments.posting.redraw_stale,
-as posting stores it. Same idea as tests/factories.make_forest, with realistic content.
+`store_forest(post, forest)` inserts it fast: the nested-set columns are computed in memory
+(comments.trees.number_forest) and the rows written with bulk_create one level at a time
+(parents first, so replies know their parent's id), then each comment's page fragment is
+stored with comments.posting.redraw_stale, as posting stores it. Same idea as
+tests/factories.make_forest, with realistic content.
 """
 
 import random
@@ -155,8 +156,8 @@ def _body(rng):
 def store_forest(post, forest, *, status="approved", reasons=(), start=None):
     """Insert `forest` under `post` in new trees; returns the Comment rows in forest order.
 
-    Nested-set columns computed here, bulk_create level by level, then the stored HTML of
-    every comment of the post drawn with comments.posting.redraw_stale.
+    Nested-set columns from comments.trees.number_forest, bulk_create level by level, then
+    the stored HTML of every comment of the post drawn with comments.posting.redraw_stale.
     """
     from django.db import transaction
     from django.db.models import Max
@@ -166,12 +167,12 @@ def store_forest(post, forest, *, status="approved", reasons=(), start=None):
     from comments.formatting import render_comment_body
     from comments.models import Comment, reason_codes
     from comments.posting import lock_new_trees, lock_post, redraw_stale
+    from comments.trees import number_forest
 
     start = start or timezone.now() - timedelta(days=30)
     reasons = [dict(reason) for reason in reasons]
     codes = reason_codes(reasons)
     rows = []
-    children = {}
     with transaction.atomic():
         lock_post(post.pk)
         lock_new_trees()
@@ -188,30 +189,11 @@ def store_forest(post, forest, *, status="approved", reasons=(), start=None):
                 moderation_codes=codes,
                 ip_address=item.ip_address,
                 created_at=start + timedelta(seconds=item.seconds),
-                level=item.level,
             )
             if item.parent is not None:
                 row.parent = rows[item.parent]
-                children.setdefault(item.parent, []).append(item.index)
             rows.append(row)
-        tree_id = next_tree
-        for item in forest:
-            if item.parent is not None:
-                continue
-            counter = 1
-            stack = [(item.index, False)]
-            while stack:
-                index, closing = stack.pop()
-                node = rows[index]
-                node.tree_id = tree_id
-                if closing:
-                    node.rght = counter
-                else:
-                    node.lft = counter
-                    stack.append((index, True))
-                    stack.extend((child, False) for child in reversed(children.get(index, [])))
-                counter += 1
-            tree_id += 1
+        number_forest([(row, row.parent) for row in rows], first_tree_id=next_tree)
         for level in range(max((item.level for item in forest), default=-1) + 1):
             batch = [row for row in rows if row.level == level]
             for row in batch:

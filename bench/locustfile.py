@@ -29,30 +29,32 @@ def proxy_headers(number):
     }
 
 
-class PostPageReader(HttpUser):
-    """Reads page 1 of the 1,000-comment discussion, again and again (closed loop)."""
+class Reader(HttpUser):
+    """A reader at an address of its own who GETs `page_path` again and again (closed loop);
+    bench/load.py reads the results by `request_name`."""
 
+    abstract = True
     wait_time = constant(0)
+    page_path = request_name = ""
 
     def on_start(self):
         self.headers = proxy_headers(next(_senders))
 
     @task
-    def post_page(self):
-        self.client.get(POST_PATH, headers=self.headers, name="post page")
+    def read(self):
+        self.client.get(self.page_path, headers=self.headers, name=self.request_name)
 
 
-class CeilingReader(HttpUser):
+class PostPageReader(Reader):
+    """Reads page 1 of the 1,000-comment discussion."""
+
+    page_path, request_name = POST_PATH, "post page"
+
+
+class CeilingReader(Reader):
     """The trivial view on the same server: the ceiling for requests a second."""
 
-    wait_time = constant(0)
-
-    def on_start(self):
-        self.headers = proxy_headers(next(_senders))
-
-    @task
-    def ceiling(self):
-        self.client.get(CEILING_PATH, headers=self.headers, name="ceiling")
+    page_path, request_name = CEILING_PATH, "ceiling"
 
 
 class Commenter(HttpUser):

@@ -281,29 +281,19 @@ class Bench:
 
     def whole_discussion(self, post, url, n):
         from django.core.cache import cache
-        from django.test import Client, override_settings
+        from django.test import Client
 
         from bench import floor
 
         runs = self.options.runs
-        with override_settings(
-            COMMENTS_THREADS_PER_PAGE=n + 1_000,
-            COMMENTS_FOLD_DEPTH=0,
-            COMMENTS_FOLD_REPLIES=0,
-            COMMENTS_PAGE_COMMENTS=0,
-        ):
+        with _whole_discussion_settings(n):
             client = Client()
             _get(client, url)  # templates compiled, settings rows made
             cache.clear()
-            cold_queries, cold = _counted(client, url)
-            warm_queries, warm = _counted(client, url)
-            floor_page = floor.render_page(post.pk, post.title)
-            out = {
-                "floor": {"bytes": len(floor_page), "comments": _count(floor_page), "queries": 1},
-                "cold": {"bytes": len(cold), "comments": _count(cold), "queries": cold_queries},
-                "warm": {"bytes": len(warm), "comments": _count(warm), "queries": warm_queries},
-            }
-            del cold, warm, floor_page
+            cold = _page_facts(*_counted(client, url))
+            warm = _page_facts(*_counted(client, url))
+            floor_page = _page_facts(1, floor.render_page(post.pk, post.title))
+            out = {"floor": floor_page, "cold": cold, "warm": warm}
             for system in ("cold", "warm"):
                 if out[system]["comments"] != n:
                     raise SystemExit(
@@ -327,14 +317,9 @@ class Bench:
         import pstats
 
         from django.core.cache import cache
-        from django.test import Client, override_settings
+        from django.test import Client
 
-        with override_settings(
-            COMMENTS_THREADS_PER_PAGE=n + 1_000,
-            COMMENTS_FOLD_DEPTH=0,
-            COMMENTS_FOLD_REPLIES=0,
-            COMMENTS_PAGE_COMMENTS=0,
-        ):
+        with _whole_discussion_settings(n):
             client = Client()
             _get(client, url)
             cache.clear()
@@ -358,18 +343,8 @@ class Bench:
         out = {"last_page": max(pages) if pages else 1}
         for key, address in (("page1", url), ("last", last_url)):
             cache.clear()
-            cold_queries, cold = _counted(client, address)
-            warm_queries, warm = _counted(client, address)
-            out[f"{key}_cold"] = {
-                "bytes": len(cold),
-                "comments": _count(cold),
-                "queries": cold_queries,
-            }
-            out[f"{key}_warm"] = {
-                "bytes": len(warm),
-                "comments": _count(warm),
-                "queries": warm_queries,
-            }
+            out[f"{key}_cold"] = _page_facts(*_counted(client, address))
+            out[f"{key}_warm"] = _page_facts(*_counted(client, address))
         timings = {name: [] for name in ("page1_cold", "page1_warm", "last_cold", "last_warm")}
         for _ in range(self.options.runs):
             for key, address in (("page1", url), ("last", last_url)):
@@ -447,21 +422,18 @@ class Bench:
             post_comment(Submission(comment=draft))
 
         loaded = Post.objects.select_related("author").get(pk=post.pk)
+        writers = {"floor": floor_insert, "tree": tree_insert, "posting": posting_insert}
         out = {"deepest_level": deepest["level"], "largest_thread": largest["size"]}
         for kind, parent in (("reply", deepest["pk"]), ("top", None)):
             queries = {}
-            for name, write in (
-                ("tree", tree_insert),
-                ("posting", posting_insert),
-            ):
+            for name in ("tree", "posting"):
                 with CaptureQueriesContext(connection) as captured:
-                    write(parent)
+                    writers[name](parent)
                 queries[name] = len(captured.captured_queries)
-            timings = {"floor": [], "tree": [], "posting": []}
+            timings = {name: [] for name in writers}
             for _ in range(self.options.inserts):
-                timings["floor"].append(_timed(lambda p=parent: floor_insert(p)))
-                timings["tree"].append(_timed(lambda p=parent: tree_insert(p)))
-                timings["posting"].append(_timed(lambda p=parent: posting_insert(p)))
+                for name, write in writers.items():
+                    timings[name].append(_timed(lambda w=write, p=parent: w(p)))
             out[kind] = {
                 name: {**_summary(samples), "queries": queries.get(name, 0)}
                 for name, samples in timings.items()
@@ -498,6 +470,18 @@ class Bench:
 # Measuring
 
 
+def _whole_discussion_settings(n):
+    """Every one of `n` comments on one page: no pagination, nothing folded."""
+    from django.test import override_settings
+
+    return override_settings(
+        COMMENTS_THREADS_PER_PAGE=n + 1_000,
+        COMMENTS_FOLD_DEPTH=0,
+        COMMENTS_FOLD_REPLIES=0,
+        COMMENTS_PAGE_COMMENTS=0,
+    )
+
+
 def _get(client, url):
     response = client.get(url)
     if response.status_code != 200:
@@ -516,6 +500,10 @@ def _counted(client, url):
 
 def _count(content):
     return len(COMMENT_ID.findall(content))
+
+
+def _page_facts(queries, content):
+    return {"bytes": len(content), "comments": _count(content), "queries": queries}
 
 
 def _timed(action):

@@ -147,22 +147,24 @@ class ReportFactory(factory.django.DjangoModelFactory):
 def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="approved", draw=True):
     """Create `count` comments on `post` quickly, as whole threads, and return them in order.
 
-    The nested-set columns are computed here and the rows inserted with bulk_create one level
-    at a time (parents first, so they have ids), which is far faster than inserting one by
-    one. Used for the large-discussion tests; run manage.py's checker on the result if in doubt.
-    With draw=True each comment's HTML is stored too, as comments.posting does.
+    The nested-set columns are computed in memory (comments.trees.number_forest) and the rows
+    inserted with bulk_create one level at a time (parents first, so they have ids), which is
+    far faster than inserting one by one. Used for the large-discussion tests; run manage.py's
+    checker on the result if in doubt. With draw=True each comment's HTML is stored too, as
+    comments.posting does.
     """
     import random
 
     from django.db.models import Max
 
     from comments.formatting import render_comment_body
+    from comments.trees import number_forest
 
     rng = random.Random(seed)
     threads = threads or max(1, count // 5)
     next_tree = (Comment.objects.aggregate(top=Max("tree_id"))["top"] or 0) + 1
     start = timezone.now() - timezone.timedelta(days=2)
-    nodes, children, roots = [], {}, []
+    nodes = []
     for index in range(count):
         body = f"Comment number {index}.\n\nA second paragraph with https://example.com/{index}."
         comment = Comment(
@@ -177,25 +179,11 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
         candidates = [node for node in nodes[-30:] if node.level < max_level]
         if index < threads or not candidates:
             comment.level, comment.parent = 0, None
-            roots.append(comment)
         else:
             parent = rng.choice(candidates)
             comment.level, comment.parent = parent.level + 1, parent
-            children.setdefault(id(parent), []).append(comment)
         nodes.append(comment)
-    for tree_offset, root in enumerate(roots):
-        counter = 1
-        stack = [(root, False)]
-        while stack:
-            node, closing = stack.pop()
-            node.tree_id = next_tree + tree_offset
-            if closing:
-                node.rght = counter
-            else:
-                node.lft = counter
-                stack.append((node, True))
-                stack.extend((child, False) for child in reversed(children.get(id(node), [])))
-            counter += 1
+    number_forest([(node, node.parent) for node in nodes], first_tree_id=next_tree)
     for level in range(max_level + 1):
         Comment.objects.bulk_create([node for node in nodes if node.level == level])
     Post.objects.filter(pk=post.pk).update(
