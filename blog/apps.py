@@ -7,3 +7,6 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - keeps the search index in step (blog/search.py)
+        from .page_cache import connect_signals
+
+        connect_signals()

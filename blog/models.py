@@ -58,11 +58,21 @@ class PostQuerySet(models.QuerySet):
             status=Post.Status.PUBLISHED, published_at=now
         )
         self.exclude(status=Post.Status.PUBLISHED).update(status=Post.Status.PUBLISHED)
+        _site_changed()
         return newly_public
 
     def unpublish(self):
         """Turn the selected posts back into drafts; returns how many changed."""
-        return self.exclude(status=Post.Status.DRAFT).update(status=Post.Status.DRAFT)
+        changed = self.exclude(status=Post.Status.DRAFT).update(status=Post.Status.DRAFT)
+        _site_changed()
+        return changed
+
+
+def _site_changed():
+    # update() sends no signal; the cached post pages show the neighbours' links.
+    from .page_cache import site_changed
+
+    site_changed()
 
 
 def _neighbour_query(published_at, pk, *, earlier):

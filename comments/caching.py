@@ -12,8 +12,9 @@ keys and the old entries simply age out.
   through `discussion_changed`, in the writing transaction. So a change touches only its own
   thread's entry.
 - A page of the post's thread list (which tree ids, in the reader's order, and how many
-  threads there are): keyed by Post.comments_stamp, which every write that can change the
-  list renews (the insert's own UPDATE of comment_count does it for free).
+  threads there are): keyed by Post.comments_stamp, which every write to the discussion
+  renews (the insert's own UPDATE of comment_count does it for free), so the whole post page
+  kept for readers without a session (blog/page_cache.py) can be keyed by it too.
 - The "Featured" list, by the same post stamp.
 
 A stamp is read in the same query as the rows it guards, or before them; a reader that drew
@@ -33,14 +34,22 @@ def enabled():
     return settings.COMMENTS_THREAD_CACHE
 
 
-def discussion_changed(post_id, tree_ids=(), *, thread_list=True):
-    """Renew the stamps of these threads and (unless `thread_list` is False) of the post's
-    thread list. Call it inside the transaction of the write (comments/posting.py)."""
+def discussion_changed(post_id, tree_ids=()):
+    """Renew the stamps of these threads and of their post (its thread list, its Featured
+    list and its whole page for readers without a session, blog/page_cache.py). Call it
+    inside the transaction of the write (comments/posting.py); `post_id` None: the posts of
+    these threads."""
     tree_ids = sorted({tree_id for tree_id in tree_ids if tree_id is not None})
     if tree_ids:
         Comment.objects.filter(tree_id__in=tree_ids, level=0).update(thread_stamp=new_stamp())
-    if thread_list and post_id is not None:
-        Post.objects.filter(pk=post_id).update(comments_stamp=new_stamp())
+    if post_id is not None:
+        posts = Post.objects.filter(pk=post_id)
+    elif tree_ids:
+        roots = Comment.objects.filter(tree_id__in=tree_ids, level=0).values("post_id")
+        posts = Post.objects.filter(pk__in=roots)
+    else:
+        return
+    posts.update(comments_stamp=new_stamp())
 
 
 def thread_key(tree_id, rght, stamp, variant):

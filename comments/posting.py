@@ -391,7 +391,7 @@ def withdraw_comment(comment, *, erase=False):
         if fresh.get_descendant_count() == 0:
             fresh.delete()
             _recount([fresh.post_id])
-            discussion_changed(fresh.post_id, [fresh.tree_id], thread_list=False)
+            discussion_changed(fresh.post_id, [fresh.tree_id])
             return "deleted"
         fresh.status = Comment.Status.DELETED
         fields = ["status"]
@@ -414,7 +414,7 @@ def withdraw_comment(comment, *, erase=False):
         fresh.save(update_fields=fields)
         store_fragment(fresh)
         _recount([fresh.post_id])
-        discussion_changed(fresh.post_id, [fresh.tree_id], thread_list=False)
+        discussion_changed(fresh.post_id, [fresh.tree_id])
     return "placeholder"
 
 
@@ -466,7 +466,7 @@ def redraw_stale(queryset=None):
                 ["html", "html_version"],
                 batch_size=500,
             )
-            discussion_changed(post.pk, {row["tree_id"] for row in rows}, thread_list=False)
+            discussion_changed(post.pk, {row["tree_id"] for row in rows})
         count += len(drawn)
     return count
 
@@ -484,7 +484,7 @@ def delete_comment(comment):
         deleted = fresh.get_descendant_count() + 1
         fresh.delete()
         _recount([comment.post_id])
-        discussion_changed(comment.post_id, [fresh.tree_id], thread_list=False)
+        discussion_changed(comment.post_id, [fresh.tree_id])
     return deleted
 
 
@@ -654,5 +654,5 @@ def like_comment(comment, *, voter, ip_address=None):
         )[0]
         store_fragment(comment)
         # Only a top-level comment's likes order the threads ("Most liked").
-        discussion_changed(comment.post_id, [comment.tree_id], thread_list=comment.level == 0)
+        discussion_changed(comment.post_id, [comment.tree_id])
     return True

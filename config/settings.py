@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The post page as readers without a session see it, whole (blog/page_cache.py): inside
+    # the session, CSRF and authentication middleware, outside the splicing of its threads.
+    "blog.page_cache.PostPageCacheMiddleware",
     # Puts a page's drawn threads into the finished response (comments/middleware.py); inside
     # every middleware that reads or compresses the body.
     "comments.middleware.ThreadSplicingMiddleware",
@@ -287,6 +290,9 @@ COMMENTS_THREAD_PAGE = env.int("COMMENTS_THREAD_PAGE", default=50)
 # Drawn threads and the page index are kept in the default cache (comments/caching.py).
 COMMENTS_THREAD_CACHE = env.bool("COMMENTS_THREAD_CACHE", default=True)
 COMMENTS_THREAD_CACHE_SECONDS = env.int("COMMENTS_THREAD_CACHE_SECONDS", default=86400)
+# How long a post page is kept whole for readers without a session (blog/page_cache.py):
+# changes show at once; this bounds what changes with time alone (0 turns it off).
+POST_PAGE_CACHE_SECONDS = env.int("POST_PAGE_CACHE_SECONDS", default=60)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 # Likes one address may give in a minute (comments.posting.like_comment).
 COMMENTS_LIKES_PER_MINUTE = env.int("COMMENTS_LIKES_PER_MINUTE", default=30)

@@ -1,0 +1,166 @@
+"""The post page kept whole for readers without a session (blog/page_cache.py)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blog.models import Post, SiteSettings
+from blog.site import clear_site_cache
+from comments.models import Comment
+from comments.posting import change_text, like_comment
+from comments.viewer import DETAILS_COOKIE, OWN_COOKIE, TOKEN_COOKIE
+from moderation.models import ModerationSettings
+from tests.factories import CategoryFactory, CommentFactory, PostFactory, submit_comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STAMP = re.compile(r'name="rendered" value="([^"]+)"')
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def _without_per_request_values(text):
+    return STAMP.sub("", CSRF.sub("", text))
+
+
+@pytest.fixture
+def post():
+    post = PostFactory(title="Night trains return")
+    CommentFactory(post=post, stored=True, body="The first word.")
+    SiteSettings.load(), ModerationSettings.load()  # their rows made (a site change)
+    return post
+
+
+def test_a_second_reader_gets_the_stored_page_with_values_of_their_own(post):
+    url = post.get_absolute_url()
+    first = _page(Client(), url)
+    assert first["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = _page(Client(), url)
+    assert second["X-Page-Cache"] == "hit"
+    assert len(queries) == 1  # the post's stamps; the page and the site stamp are cached
+    assert _without_per_request_values(second.text) == _without_per_request_values(first.text)
+    assert CSRF.search(second.text)[1] != CSRF.search(first.text)[1]
+    assert STAMP.search(second.text)[1] != STAMP.search(first.text)[1]
+    assert "csrftoken" in second.cookies and "Cookie" in second["Vary"]
+
+
+def test_a_comment_posted_from_a_stored_page_is_accepted_and_shows_at_once(post):
+    settings_row = ModerationSettings.load()
+    settings_row.min_seconds = 0
+    settings_row.hold_first_time = False
+    settings_row.save()
+    url = post.get_absolute_url()
+    _page(Client(), url)
+    reader = Client(enforce_csrf_checks=True)
+    page = _page(reader, url)
+    assert page["X-Page-Cache"] == "hit"
+    answer = reader.post(
+        f"/comments/post/{post.pk}/",
+        {
+            "name": "Zoë Marsh",
+            "email": "zoe@example.com",
+            "url": "",
+            "body": "Posted from the stored page.",
+            "parent": "",
+            "homepage": "",
+            "rendered": STAMP.search(page.text)[1],
+            "csrfmiddlewaretoken": CSRF.search(page.text)[1],
+        },
+    )
+    assert answer.status_code == 302, answer.content[:500]
+    assert Comment.objects.filter(body="Posted from the stored page.", status="approved").exists()
+    fresh = _page(Client(), url)
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Posted from the stored page." in fresh.text
+
+
+def test_every_change_to_the_discussion_shows_at_once(post):
+    moderation = ModerationSettings.load()
+    moderation.hold_first_time = False
+    moderation.save()
+    url = post.get_absolute_url()
+    comment = Comment.objects.get(post=post)
+    _page(Client(), url)
+    assert _page(Client(), url)["X-Page-Cache"] == "hit"
+    change_text(comment, "A corrected word.")
+    assert "A corrected word." in _page(Client(), url).text
+    like_comment(comment, voter="reader-1", ip_address="192.0.2.1")
+    assert "1 like<" in _page(Client(), url).text
+    submit_comment(post, parent=comment, name="Ben", body="An answer.", email="b@example.com")
+    assert Comment.objects.get(body="An answer.").status == "approved"
+    assert "An answer." in _page(Client(), url).text
+
+
+def test_a_change_to_the_site_shows_at_once(post):
+    url = post.get_absolute_url()
+    category = CategoryFactory(name="World")
+    post.categories.add(category)
+    assert "World" in _page(Client(), url).text
+    category.name = "Elsewhere"
+    category.save()
+    assert "Elsewhere" in _page(Client(), url).text
+    site = SiteSettings.load()
+    site.site_name = "The Night Paper"
+    site.save()
+    clear_site_cache()  # as the admin does (blog/site.py)
+    assert "The Night Paper" in _page(Client(), url).text
+    post.title = "Night trains are back"
+    post.save()
+    assert "Night trains are back" in _page(Client(), url).text
+    Post.objects.filter(pk=post.pk).unpublish()
+    assert Client().get(url).status_code == 404
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages", TOKEN_COOKIE, OWN_COOKIE, DETAILS_COOKIE])
+def test_a_reader_with_a_page_of_their_own_never_gets_the_stored_one(post, cookie):
+    url = post.get_absolute_url()
+    _page(Client(), url)
+    reader = Client()
+    reader.cookies[cookie] = "anything"
+    assert "X-Page-Cache" not in _page(reader, url)
+
+
+def test_a_signed_in_reader_and_a_poster_of_a_held_comment_see_their_own_page(post, admin_user):
+    url = post.get_absolute_url()
+    _page(Client(), url)
+    staff = Client()
+    staff.force_login(admin_user)
+    page = _page(staff, url)
+    assert "X-Page-Cache" not in page and "Edit in admin" in page.text
+    assert "Edit in admin" not in _page(Client(), url).text
+
+
+def test_only_the_comment_pages_and_orders_are_stored(post):
+    url = post.get_absolute_url()
+    for query in ("?cpage=1", "?corder=newest"):
+        _page(Client(), url + query)
+        assert _page(Client(), url + query)["X-Page-Cache"] == "hit"
+    comment = Comment.objects.get(post=post)
+    replying = _page(Client(), f"{url}?replyto={comment.pk}")
+    assert "X-Page-Cache" not in replying and "Replying to" in replying.text
+
+
+def test_a_discussion_that_closes_soon_is_kept_no_longer(post, settings):
+    from blog.page_cache import _lifetime
+
+    now = timezone.now()
+    row = {"comments_close_at": now + timedelta(seconds=20), "published_at": now}
+    assert _lifetime(row, now) == 20
+    row = {"comments_close_at": None, "published_at": now - timedelta(days=1)}
+    assert _lifetime(row, now) == settings.POST_PAGE_CACHE_SECONDS
+    settings.POST_PAGE_CACHE_SECONDS = 0
+    _page(Client(), post.get_absolute_url())
+    assert "X-Page-Cache" not in _page(Client(), post.get_absolute_url())
+    cache.clear()
