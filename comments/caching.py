@@ -37,19 +37,13 @@ def enabled():
 def discussion_changed(post_id, tree_ids=()):
     """Renew the stamps of these threads and of their post (its thread list, its Featured
     list and its whole page for readers without a session, blog/page_cache.py). Call it
-    inside the transaction of the write (comments/posting.py); `post_id` None: the posts of
-    these threads."""
+    inside the transaction of the write (comments/posting.py); with `post_id` None the caller
+    renews its posts' stamps itself (posting._recount does)."""
     tree_ids = sorted({tree_id for tree_id in tree_ids if tree_id is not None})
     if tree_ids:
         Comment.objects.filter(tree_id__in=tree_ids, level=0).update(thread_stamp=new_stamp())
     if post_id is not None:
-        posts = Post.objects.filter(pk=post_id)
-    elif tree_ids:
-        roots = Comment.objects.filter(tree_id__in=tree_ids, level=0).values("post_id")
-        posts = Post.objects.filter(pk__in=roots)
-    else:
-        return
-    posts.update(comments_stamp=new_stamp())
+        Post.objects.filter(pk=post_id).update(comments_stamp=new_stamp())
 
 
 def thread_key(tree_id, rght, stamp, variant):

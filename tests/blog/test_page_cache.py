@@ -13,7 +13,7 @@ from django.utils import timezone
 from blog.models import Post, SiteSettings
 from blog.site import clear_site_cache
 from comments.models import Comment
-from comments.posting import change_text, like_comment
+from comments.posting import change_status, change_text, like_comment
 from comments.viewer import DETAILS_COOKIE, OWN_COOKIE, TOKEN_COOKIE
 from moderation.models import ModerationSettings
 from tests.factories import CategoryFactory, CommentFactory, PostFactory, submit_comment
@@ -101,6 +101,8 @@ def test_every_change_to_the_discussion_shows_at_once(post):
     submit_comment(post, parent=comment, name="Ben", body="An answer.", email="b@example.com")
     assert Comment.objects.get(body="An answer.").status == "approved"
     assert "An answer." in _page(Client(), url).text
+    change_status(Comment.objects.filter(body="An answer."), "removed")
+    assert "An answer." not in _page(Client(), url).text
 
 
 def test_a_change_to_the_site_shows_at_once(post):

@@ -27,6 +27,9 @@ OUTSIDE_COMMENTS_BUDGET = 2
 def _the_sites_policy(settings):
     # The project's own policy: it reads the moderation settings on every post page.
     settings.COMMENTS_POLICY = "moderation.policy.ModerationPolicy"
+    # The page as it is drawn: readers without a session get it whole from the cache in one
+    # query (blog/page_cache.py, tests/blog/test_page_cache.py).
+    settings.POST_PAGE_CACHE_SECONDS = 0
 
 
 def _post_with_neighbours_and_terms():
