@@ -125,7 +125,9 @@ def test_a_change_to_the_site_shows_at_once(post):
     assert Client().get(url).status_code == 404
 
 
-@pytest.mark.parametrize("cookie", ["sessionid", "messages", TOKEN_COOKIE, OWN_COOKIE, DETAILS_COOKIE])
+@pytest.mark.parametrize(
+    "cookie", ["sessionid", "messages", TOKEN_COOKIE, OWN_COOKIE, DETAILS_COOKIE]
+)
 def test_a_reader_with_a_page_of_their_own_never_gets_the_stored_one(post, cookie):
     url = post.get_absolute_url()
     _page(Client(), url)
