@@ -105,11 +105,7 @@ def connect_signals():
 
 
 def _site_stamp():
-    stamp = cache.get(SITE_STAMP_KEY)
-    if stamp is None:
-        cache.add(SITE_STAMP_KEY, secrets.token_hex(8), None)
-        stamp = cache.get(SITE_STAMP_KEY)
-    return stamp
+    return cache.get_or_set(SITE_STAMP_KEY, lambda: secrets.token_hex(8), None)
 
 
 @lru_cache(maxsize=1)
