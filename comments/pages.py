@@ -19,10 +19,25 @@ this module selects rows and joins strings.
 """
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.db.models import BinaryField, Count, Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BinaryField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
@@ -303,18 +318,23 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         drawn = {tree_id: hits[key] for tree_id, key in keys.items() if key in hits}
     missing = [tree_id for tree_id in tree_ids if tree_id not in drawn]
     if missing:
-        # Threads that fold (busy ones past the page's budget, long or deep ones) hold many
-        # more comments than the page draws: their HTML is then read for the drawn ones only,
-        # so a page costs what it shows, not what its threads hold.
-        held = sum(roots[t][0] // 2 for t in missing if t in roots)
-        drawn_at_most = sum(_drawn_at_most(folds[t], roots[t][0]) for t in missing if t in roots)
-        rows = walk_rows(
-            _in_trees(Comment.objects.filter(post=post), missing),
-            stored=held <= 2 * drawn_at_most + 50,
-        )
-        if len(missing) > MANY_TREES:
-            wanted = set(missing)
-            rows = [row for row in rows if row.tree_id in wanted]
+        # A busy thread (far more comments than its fold shows) is read from its head: the
+        # comments it draws, found through the index, and the few hidden ones, which are all
+        # its "Continue this thread" counts need. So a page costs what it shows, not what its
+        # threads hold.
+        busy = [t for t in missing if t in roots and _is_busy(folds[t], roots[t][0])]
+        whole = [t for t in missing if t not in busy]
+        rows = []
+        if whole:
+            rows = walk_rows(_in_trees(Comment.objects.filter(post=post), whole))
+            if len(whole) > MANY_TREES:
+                wanted = set(whole)
+                rows = [row for row in rows if row.tree_id in wanted]
+        marks = mark_rows(rows, pending_ids)
+        ends = {}
+        if busy:
+            head, ends = _heads(post, busy, folds, roots, pending_ids, marks)
+            rows += head
         for thread in draw_rows(
             rows,
             post=post,
@@ -322,6 +342,8 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
             staff=staff,
             link_base=link_base,
             folds=folds,
+            marks=marks,
+            ends=ends,
         ):
             drawn[thread.tree_id] = (thread.html, thread.shown)
         caching.set_many({keys[t]: drawn[t] for t in missing if t in keys and t in drawn})
@@ -353,6 +375,119 @@ def _safe_text(parts):
 def _drawn_at_most(fold, rght):
     size = rght // 2  # rows in the thread, hidden ones included (the root's lft is 1)
     return min(size, 1 + fold.replies) if fold.replies is not None else size
+
+
+# A thread holding more than twice what its fold draws, plus this, is read from its head.
+BUSY_SLACK = 50
+# Rows read past what a busy thread's fold draws, for hidden comments the walk skips.
+HEAD_SLACK = 10
+
+
+def _is_busy(fold, rght):
+    return rght // 2 > 2 * _drawn_at_most(fold, rght) + BUSY_SLACK
+
+
+def _heads(post, tree_ids, folds, roots, pending_ids, marks):
+    """The rows draw_rows() needs of these busy threads, and their ends, in one query
+    whatever the threads hold (two when hidden comments crowd a thread's head).
+
+    The nested set tells most of what a walk of every row would count. In pre-order a
+    comment has (lft - 1 + level) / 2 comments before it, and (rght - lft - 1) / 2 below it;
+    of those, the ones this viewer cannot see are among the post's hidden comments (held,
+    spam, removed or deleted: few), read with the head. A hidden comment is kept as a
+    placeholder when something visible lies below it. So one query reads:
+    - the head: the first comments of each thread above the fold depth, in thread order, as
+      many as the fold draws, the cut and HEAD_SLACK more (each thread's rows found through
+      the (tree_id, lft) index and a LIMIT);
+    - the post's hidden comments, without their HTML (through the (post, status) index);
+    and from them come each drawn comment's visible replies (its "N more replies" link), and
+    where a thread is cut ("Continue this thread"), the visible comments from there on and
+    the cut's place among the kept comments (the page of its thread page).
+
+    Adds the threads' rows to `marks` and returns (head rows in thread order,
+    {tree_id: (kept comments before the cut, visible comments from the cut on)}).
+    """
+    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
+    heads = {tree_id: folds[tree_id].replies + 2 + HEAD_SLACK for tree_id in tree_ids}
+    rows = _head_rows(post, Q(post=post, status__in=others), folds, heads)
+    hidden = {tree_id: [] for tree_id in tree_ids}
+    for row in rows:
+        if row.tree_id in hidden and not Comment.visible_to_viewer(row.pk, row.status, pending_ids):
+            hidden[row.tree_id].append(row)
+            marks.hidden.add(row.pk)
+    shapes = {}
+    for tree_id in tree_ids:
+        lfts = [row.lft for row in hidden[tree_id]]
+
+        def hidden_below(lft, rght, lfts=lfts):
+            return bisect_left(lfts, rght) - bisect_right(lfts, lft)
+
+        skipped = [
+            row
+            for row in hidden[tree_id]
+            if (row.rght - row.lft - 1) // 2 == hidden_below(row.lft, row.rght)
+        ]
+        depth = folds[tree_id].depth
+        room = sum(1 for row in skipped if depth is None or row.level < depth)
+        shapes[tree_id] = (lfts, [row.lft for row in skipped], hidden_below)
+        if room > HEAD_SLACK:
+            heads[tree_id] = folds[tree_id].replies + 2 + room
+        else:
+            del heads[tree_id]
+    if heads:
+        # Hidden comments crowd these threads' heads: read them again, long enough.
+        again = set(heads)
+        rows = [row for row in rows if row.tree_id not in again]
+        rows += _head_rows(post, Q(pk__in=[]), folds, heads)
+    head = []
+    ends = {}
+    by_tree = {}
+    for row in rows:
+        if row.stored is not None:
+            by_tree.setdefault(row.tree_id, []).append(row)
+    for tree_id in tree_ids:
+        lfts, skipped, hidden_below = shapes[tree_id]
+        budget = folds[tree_id].replies
+        replies = 0
+        for row in by_tree.get(tree_id, ()):
+            head.append(row)
+            seen = (row.rght - row.lft - 1) // 2 - hidden_below(row.lft, row.rght)
+            if row.pk not in marks.hidden or seen:
+                marks.keep.add(row.pk)
+            if seen:
+                marks.below[row.pk] = seen
+            if row.pk not in marks.keep or row.level == 0:
+                continue
+            if replies < budget:
+                replies += 1
+                continue
+            # The cut: the thread's first reply past its fold's budget.
+            before = (row.lft - 1 + row.level) // 2
+            size = roots[tree_id][0] // 2
+            from_here = size - before - (len(lfts) - bisect_left(lfts, row.lft))
+            ends[tree_id] = (before - bisect_left(skipped, row.lft), from_here)
+            break
+    return head, ends
+
+
+def _head_rows(post, also, folds, heads):
+    """WALK_FIELDS rows, in thread order, of the first heads[tree_id] comments of each
+    thread above its fold depth, with their stored HTML, and of the comments `also`
+    selects, with `stored` None unless they are in a head."""
+    firsts = []
+    for tree_id, count in heads.items():
+        depth = folds[tree_id].depth
+        shallow = Comment.objects.filter(post=post, tree_id=tree_id)
+        if depth is not None:
+            shallow = shallow.filter(level__lt=depth)
+        firsts.append(Q(pk__in=shallow.order_by("lft").values("pk")[:count]))
+    in_head = reduce(or_, firsts)
+    return list(
+        Comment.objects.filter(in_head | also)
+        .in_thread_order()
+        .annotate(stored=Case(When(in_head, then=StoredBytes("html")), output_field=BinaryField()))
+        .values_list(*WALK_FIELDS, "stored", named=True)
+    )
 
 
 def _folds_for(tree_ids, roots):
@@ -497,13 +632,16 @@ def draw_rows(
     fold=WHOLE,
     base_level=0,
     marks=None,
+    ends=None,
 ):
     """Join the stored HTML of walk_rows() rows, with placeholders, nesting and folding, as
     UTF-8 bytes. Returns a DrawnThread for each thread with something drawn, in order.
 
     `folds` maps tree_id -> Fold (default `fold` for all); `base_level` is the level of the
     top comment of the walk (a thread page starts deeper); `marks` may be computed by the
-    caller over more rows than are drawn (a page of a thread).
+    caller over more rows than are drawn (a page of a thread); `ends` maps tree_id -> (kept
+    comments before the cut, visible comments from it on) for threads whose rows stop at the
+    cut (_heads()).
     """
     marks = marks or mark_rows(rows, pending_ids)
     keep, hidden, below = marks.keep, marks.hidden, marks.below
@@ -547,8 +685,11 @@ def draw_rows(
                 if stack:
                     pieces.append(_closing(tags, len(stack) - 1, closings))
                     del stack[1:]
-                link = _thread_link(tags, top, kept_index // thread_page + 1, pk)
-                cut = [link, int(pk not in hidden)]
+                end = ends.get(tree_id) if ends else None
+                if end is None:
+                    end = (kept_index, int(pk not in hidden))
+                link = _thread_link(tags, top, end[0] // thread_page + 1, pk)
+                cut = [link, end[1]]
                 continue
             replies += 1
         if previous is not None:
@@ -737,14 +878,17 @@ def load_thread(anchor, *, number=1, pending_ids=()):
     the viewer can see nothing of it. Drawn from the stored HTML like the post page, with
     links that lead back to the post page (its comment form)."""
     pending_ids = set(pending_ids)
+    per_page = max(1, settings.COMMENTS_THREAD_PAGE)
+    # A long thread is walked without its HTML, read then for the page's comments only.
+    size = (anchor.rght - anchor.lft + 1) // 2
     rows = walk_rows(
-        Comment.objects.filter(tree_id=anchor.tree_id, lft__gte=anchor.lft, lft__lt=anchor.rght)
+        Comment.objects.filter(tree_id=anchor.tree_id, lft__gte=anchor.lft, lft__lt=anchor.rght),
+        stored=size <= 2 * per_page + BUSY_SLACK,
     )
     marks = mark_rows(rows, pending_ids)
     if anchor.pk not in marks.keep:
         raise ThreadHidden(anchor.pk)
     kept = [row for row in rows if row.pk in marks.keep]
-    per_page = max(1, settings.COMMENTS_THREAD_PAGE)
     num_pages = math.ceil(len(kept) / per_page)
     number = min(max(1, number), num_pages)
     chosen = kept[(number - 1) * per_page : number * per_page]
