@@ -168,3 +168,37 @@ def test_a_discussion_that_closes_soon_is_kept_no_longer(post, settings):
     _page(Client(), post.get_absolute_url())
     assert "X-Page-Cache" not in _page(Client(), post.get_absolute_url())
     cache.clear()
+
+
+def test_the_per_request_values_are_marked_wherever_they_are_and_nowhere_else():
+    from blog.page_cache import CSRF_MARK, CSRF_VALUE, STAMP_MARK, STAMP_VALUE, _marked
+
+    page = b"<p>a</p>" + CSRF_VALUE + b'one"><i>' + STAMP_VALUE + b'"><b>' + CSRF_VALUE + b'two">'
+    marks = {CSRF_VALUE: CSRF_MARK, STAMP_VALUE: STAMP_MARK}
+    assert _marked(page, marks) == (
+        b"<p>a</p>"
+        + CSRF_VALUE
+        + CSRF_MARK
+        + b'"><i>'
+        + STAMP_VALUE
+        + STAMP_MARK
+        + b'"><b>'
+        + CSRF_VALUE
+        + CSRF_MARK
+        + b'">'
+    )
+    assert _marked(b"<p>nothing here</p>", marks) == b"<p>nothing here</p>"
+
+
+def test_a_comment_quoting_the_form_fields_is_kept_as_written(post):
+    """A comment's text may hold quotes as they are (the formatter leaves them), never a
+    "<": the values drawn per request are found by the tags around them, so the text stays
+    as its author wrote it."""
+    text = 'Paste this: name="csrfmiddlewaretoken" value="abc" and name="rendered" value="x"'
+    CommentFactory(post=post, stored=True, body=text)
+    url = post.get_absolute_url()
+    first = _page(Client(), url)
+    second = _page(Client(), url)
+    assert second["X-Page-Cache"] == "hit"
+    assert text in first.text and text in second.text
+    assert len(CSRF.findall(second.text)) == len(CSRF.findall(first.text))
