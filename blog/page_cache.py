@@ -47,6 +47,7 @@ from django.utils.cache import patch_vary_headers
 from comments import viewer
 from comments.drawing import fragment_version
 from comments.forms import new_stamp
+from comments.middleware import splice
 
 from .models import Post
 
@@ -129,8 +130,7 @@ def build_id():
 
 def _marked(content, marks):
     """`content` with the value after each occurrence of a key of `marks` replaced by its
-    mark. One bytes.find() pass per key and one join: a whole 100,000-comment discussion
-    is 170 MB, which a regular expression took 1.4 s to scan, twice."""
+    mark, in one bytes.find() pass per key and one join."""
     spans = []
     for before, mark in marks.items():
         at = content.find(before)
@@ -179,8 +179,11 @@ def _lifetime(post_row, now):
 
 class PostPageCacheMiddleware:
     """Serves and stores the post page for readers _eligible() (see the module's docstring).
-    In MIDDLEWARE inside the session, CSRF and authentication middleware, and outside
-    comments.middleware.ThreadSplicingMiddleware, so it stores the finished page."""
+    In MIDDLEWARE inside the session, CSRF and authentication middleware, and inside
+    comments.middleware.ThreadSplicingMiddleware: it stores the page around its threads
+    (with their markers) and the threads' parts apart, so that the per-request values are
+    looked for in the page's few kilobytes and the threads, however many megabytes, are
+    copied once, by the splicing, on a hit as on a miss."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -192,7 +195,12 @@ class PostPageCacheMiddleware:
         page_key, lifetime = key
         stored = cache.get(page_key)
         if stored is not None:
-            headers, content = stored
+            headers, content, splices = stored
+            waiting = getattr(request, "comment_splices", None)
+            if waiting is not None:
+                waiting.update(splices)
+            elif splices:
+                content = splice(content, dict(splices))
             return self._answer(request, headers, content)
         response = self.get_response(request)
         session = getattr(request, "session", None)
@@ -209,7 +217,8 @@ class PostPageCacheMiddleware:
                 for name, value in response.headers.items()
                 if name.lower() not in ("content-length", "set-cookie")
             ]
-            cache.set(page_key, (headers, content), lifetime)
+            splices = list(getattr(request, "comment_splices", {}).items())
+            cache.set(page_key, (headers, content, splices), lifetime)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -33,10 +33,14 @@ class ThreadSplicingMiddleware:
         response = self.get_response(request)
         splices = request.comment_splices
         if splices and not response.streaming and not response.has_header("Content-Encoding"):
-            content = response.content
-            for marker, parts in splices.items():
-                before, found, after = content.partition(marker)
-                if found:
-                    content = b"".join((before, *parts, after))
-            response.content = content
+            response.content = splice(response.content, splices)
         return response
+
+
+def splice(content, splices):
+    """`content` (bytes) with each marker of `splices` replaced by its parts."""
+    for marker, parts in splices.items():
+        before, found, after = content.partition(marker)
+        if found:
+            content = b"".join((before, *parts, after))
+    return content

@@ -83,12 +83,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # The post page as readers without a session see it, whole (blog/page_cache.py): inside
-    # the session, CSRF and authentication middleware, outside the splicing of its threads.
-    "blog.page_cache.PostPageCacheMiddleware",
     # Puts a page's drawn threads into the finished response (comments/middleware.py); inside
     # every middleware that reads or compresses the body.
     "comments.middleware.ThreadSplicingMiddleware",
+    # The post page as readers without a session see it, whole (blog/page_cache.py): inside
+    # the session, CSRF and authentication middleware, and inside the splicing, so that it
+    # stores the page around its threads and the threads apart.
+    "blog.page_cache.PostPageCacheMiddleware",
     # Last, as django-axes asks: it turns a throttled login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
