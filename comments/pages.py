@@ -879,11 +879,11 @@ def load_thread(anchor, *, number=1, pending_ids=()):
     links that lead back to the post page (its comment form)."""
     pending_ids = set(pending_ids)
     per_page = max(1, settings.COMMENTS_THREAD_PAGE)
-    # A long thread is walked without its HTML, read then for the page's comments only.
-    size = (anchor.rght - anchor.lft + 1) // 2
+    # Walked without the stored HTML: a thread page draws its comments from their rows, with
+    # links back to the post page (link_base).
     rows = walk_rows(
         Comment.objects.filter(tree_id=anchor.tree_id, lft__gte=anchor.lft, lft__lt=anchor.rght),
-        stored=size <= 2 * per_page + BUSY_SLACK,
+        stored=False,
     )
     marks = mark_rows(rows, pending_ids)
     if anchor.pk not in marks.keep:

@@ -214,13 +214,30 @@ def test_a_busy_thread_reads_the_comments_it_shows_only(client, settings):
     Comment.objects.filter(pk=replies[2].pk).update(html_version="stale")
     with CaptureQueriesContext(connection) as page_queries:
         page = client.get(post.get_absolute_url()).text
-    assert _shown(page) == [root.pk, replies[0].pk] + [r.pk for r in replies[2:4]] + [
-        answer.pk
-    ] + [r.pk for r in replies[4:20]]
+    assert _shown(page) == [root.pk, replies[0].pk] + [r.pk for r in replies[2:4]] + [answer.pk] + [
+        r.pk for r in replies[4:20]
+    ]
     assert "This comment was removed" in page and f'id="comment-{replies[2].pk}"' in page
     assert "Continue this thread (130 more replies)" in page
     walked = [q["sql"] for q in page_queries if 'AS "html_version"' in q["sql"]]
     assert len(walked) == 1 and "LIMIT 32" in walked[0]
+
+
+def test_a_long_thread_page_reads_the_comments_of_its_page_only(client):
+    """A thread page draws its comments from their rows (its links lead back to the post
+    page): a thread of 200 replies is walked without the stored HTML, and the full rows are
+    read for the 50 comments of the page."""
+    from comments.models import Comment
+
+    post = PostFactory()
+    root = CommentFactory(post=post, stored=True)
+    replies = [CommentFactory(post=post, parent=root, stored=True) for _ in range(200)]
+    Comment.objects.filter(pk=replies[60].pk).update(status="removed")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(f"/comments/{root.pk}/thread/?page=2").text
+    assert _shown(second) == [r.pk for r in replies[49:60] + replies[61:100]]
+    walked = [q["sql"] for q in queries if 'AS "html_version"' in q["sql"]]
+    assert len(walked) == 1 and '"comments_comment"."html"' not in walked[0]
 
 
 def _random_discussion(post, rng, *, threads, comments, pending_share):
