@@ -170,12 +170,11 @@ class ModerationPolicy(ApproveAll):
     def _flood(self, comment, config):
         if not config.flood_limit:
             return None
-        who = self._same_sender(comment, by_ip=True)
-        if who is None:
-            return None
         since = timezone.now() - timedelta(minutes=1)
-        recent = Comment.objects.filter(who, created_at__gte=since).count()
-        if recent >= config.flood_limit:
+        recent = _sent_since(comment, since, by_ip=True)
+        if recent is None:
+            return None
+        if recent.count() >= config.flood_limit:
             message = (
                 "You are posting too fast: at most "
                 f"{config.flood_limit} comments a minute. Please wait a minute and try again."
@@ -188,13 +187,14 @@ class ModerationPolicy(ApproveAll):
     def _duplicate(self, comment, config):
         if not config.duplicate_hours:
             return None
-        who = self._same_sender(comment, by_ip=False)
-        if who is None:
-            return None
         since = timezone.now() - timedelta(hours=config.duplicate_hours)
+        recent = _sent_since(comment, since, by_ip=False, fields=("created_at", "body"))
+        if recent is None:
+            return None
         text = _normalise(comment.body)
-        bodies = Comment.objects.filter(who, created_at__gte=since).values_list("body", flat=True)
-        if any(_normalise(body) == text for body in bodies[:200]):
+        # The 200 most recent are enough to catch a resubmission.
+        bodies = (body for _, body in recent.order_by("-created_at")[:200])
+        if any(_normalise(body) == text for body in bodies):
             message = "You have already posted this comment."
             return Refusal(message, status_code=400), Reason(
                 ReasonCode.DUPLICATE, "Refused: duplicate of a recent comment."
@@ -216,28 +216,7 @@ class ModerationPolicy(ApproveAll):
         email = (comment.email or "").strip().lower()
         if not email or submission.token_email != email:
             return 0
-        return (
-            Comment.objects.public()
-            .filter(email__iexact=email, name__iexact=comment.name.strip())
-            .count()
-        )
-
-    @staticmethod
-    def _same_sender(comment, *, by_ip):
-        """A filter for comments from the same author, or None when nothing identifies them."""
-        conditions = []
-        if comment.email:
-            conditions.append(Q(email__iexact=comment.email))
-        if comment.user_id:
-            conditions.append(Q(user_id=comment.user_id))
-        if by_ip and comment.ip_address:
-            conditions.append(Q(ip_address=comment.ip_address))
-        if not conditions:
-            return None
-        combined = conditions[0]
-        for condition in conditions[1:]:
-            combined |= condition
-        return combined
+        return Comment.objects.public().from_email(email).named(comment.name.strip()).count()
 
     # Outcomes: lists of (status, Reason).
 
@@ -344,6 +323,31 @@ def _settings(submission):
     if "settings" not in submission.scratch:
         submission.scratch["settings"] = ModerationSettings.load()
     return submission.scratch["settings"]
+
+
+def _sent_since(comment, since, *, by_ip, fields=("pk",)):
+    """The `fields` of the comments from the same sender (same e-mail in any case, same
+    account, and with `by_ip` the same IP address) created since `since`, or None when
+    nothing identifies the sender.
+
+    One query per way of knowing the sender, joined with UNION: each one runs on its own
+    index (comment_email_created, comment_user_created, comment_ip_created) and reads only
+    the sender's recent rows, where one OR across the three would read the whole table on
+    SQLite. UNION, not UNION ALL: a comment with both the e-mail and the IP address counts
+    once.
+    """
+    recent = Comment.objects.filter(created_at__gte=since).order_by()
+    parts = []
+    if comment.email:
+        parts.append(recent.from_email(comment.email))
+    if comment.user_id:
+        parts.append(recent.filter(user_id=comment.user_id))
+    if by_ip and comment.ip_address:
+        parts.append(recent.filter(ip_address=comment.ip_address))
+    if not parts:
+        return None
+    parts = [part.values_list(*fields) for part in parts]
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
 
 def _commenter(submission):
