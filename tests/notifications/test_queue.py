@@ -3,6 +3,7 @@ comment, SMTP failures retried later, nothing lost, nothing sent twice, failures
 
 import smtplib
 
+import django
 import pytest
 from django.core import mail
 from django.db import connection, transaction
@@ -123,7 +124,8 @@ def test_another_queue_hears_of_the_comment_only_once_it_commits(
     subscribed, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     """The immediate backend runs the task at once: it must not run before the commit."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    tasks = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+    settings.TASKS = {"default": {"BACKEND": f"{tasks}.backends.immediate.ImmediateBackend"}}
     heard = []
     monkeypatch.setattr("notifications.telling.handle", lambda event, data: heard.append(event))
     with django_capture_on_commit_callbacks() as callbacks:
