@@ -27,7 +27,7 @@ setting change made fragments stale (redraw_stale).
 
 import hashlib
 from datetime import timedelta
-from functools import cache, partial
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -317,13 +317,17 @@ def store_fragment(comment, *, names=None):
 
 
 def announce(event, **data):
-    """Tell the listeners of settings.COMMENTS_LISTENERS about a change, once it commits.
+    """Tell the listeners of settings.COMMENTS_LISTENERS about a change, in the transaction
+    that makes it.
 
-    Events: "posted" (pk, wants_replies), "status" (pks, status), "edited" (pk). A rolled-back
-    transaction announces nothing; listeners only enqueue background work (notifications/).
+    Events: "posted" (pk, wants_replies), "status" (pks, status), "edited" (pk). Listeners
+    only enqueue background work (notifications/), and nothing of it may outlive a rolled-back
+    change: what a listener writes to this database commits or rolls back with the change
+    (the database task queue: one commit for the comment and its task), anything else waits
+    for the commit (transaction.on_commit).
     """
     for listener in _listeners(tuple(settings.COMMENTS_LISTENERS)):
-        transaction.on_commit(partial(listener, event, **data))
+        listener(event, **data)
 
 
 @cache

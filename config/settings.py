@@ -302,7 +302,7 @@ COMMENTS_LIKES_PER_MINUTE = env.int("COMMENTS_LIKES_PER_MINUTE", default=30)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Which moderation policy decides the status of a new comment (see comments/policy.py).
 COMMENTS_POLICY = env.str("COMMENTS_POLICY", default="moderation.policy.ModerationPolicy")
-# Who hears of a new comment, a status change or an edit, after the transaction commits
+# Who hears of a new comment, a status change or an edit, inside the transaction that makes it
 # (comments/posting.py:announce). Each is a function called as listener(event, **data).
 COMMENTS_LISTENERS = env.list("COMMENTS_LISTENERS", default=["notifications.events.on_comment"])
 # A commenter may edit or delete their own comment this many minutes after posting it (and

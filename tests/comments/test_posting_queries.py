@@ -55,16 +55,19 @@ def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, 
     # The post; the post's lock, which is also its comment count; the parent (and the new
     # row's pk); the shift of the later rows; the insert with its HTML; the redirect's page
     # number (2) and whether the page folds its thread (1: the page's threads). It was 12,
-    # then 10 (the parent read twice, the HTML a second write).
-    assert len(sql) == 8 + PG, sql
+    # then 10 (the parent read twice, the HTML a second write). Plus the notification task,
+    # now written in the storing transaction (it always was written, after the commit, in a
+    # transaction of its own that a test never saw).
+    assert len(sql) == 9 + PG, sql
     assert find_tree_problems() == []
 
 
 def test_a_new_thread_through_the_form(client, post, post_url, guest_data):
     sql = _post_through_the_form(client, post_url, guest_data)
     # The post; its lock and count; (PostgreSQL: the new-tree lock); the next tree id and pk;
-    # the insert; the redirect's page number (2).
-    assert len(sql) == 6 + 2 * PG, sql
+    # the insert; the notification task (in the storing transaction, see above); the
+    # redirect's page number (2).
+    assert len(sql) == 7 + 2 * PG, sql
     assert Post.objects.get(pk=post.pk).comment_count == 1
     assert find_tree_problems() == []
 

@@ -3,9 +3,10 @@ comment, SMTP failures retried later, nothing lost, nothing sent twice, failures
 
 import smtplib
 
+import django
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
@@ -89,6 +90,49 @@ def test_a_rolled_back_comment_queues_and_sends_nothing(
     assert not Comment.objects.filter(name="Bob").exists()
     work()
     assert mailoutbox == [] and not DBTaskResult.objects.exists()
+
+
+def test_the_task_is_written_in_the_transaction_that_stores_the_comment(
+    subscribed, django_capture_on_commit_callbacks
+):
+    """One commit for the comment and its task: nothing is left to do after the commit."""
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        reply(subscribed)
+        assert DBTaskResult.objects.ready().count() == 1
+    assert callbacks == []
+
+
+def test_a_queue_that_fails_keeps_the_comment(subscribed, monkeypatch, caplog):
+    """A failed enqueue rolls back to its own savepoint (PostgreSQL would otherwise refuse
+    every later statement of the transaction) and is logged; the comment stays stored."""
+
+    def broken(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(
+        "django_tasks_db.backend.DatabaseBackend._task_to_db_task", broken, raising=True
+    )
+    with caplog.at_level("ERROR", logger="notifications.events"):
+        stored = reply(subscribed)
+    assert Comment.objects.filter(pk=stored.pk, name="Bob").exists()
+    assert not DBTaskResult.objects.exists()
+    assert "Could not queue the posted event" in caplog.text
+
+
+def test_another_queue_hears_of_the_comment_only_once_it_commits(
+    subscribed, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The immediate backend runs the task at once: it must not run before the commit."""
+    tasks = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+    settings.TASKS = {"default": {"BACKEND": f"{tasks}.backends.immediate.ImmediateBackend"}}
+    heard = []
+    monkeypatch.setattr("notifications.telling.handle", lambda event, data: heard.append(event))
+    with django_capture_on_commit_callbacks() as callbacks:
+        reply(subscribed)
+    assert len(callbacks) == 1 and heard == []
+    callbacks[0]()
+    assert heard == ["posted"]
 
 
 def test_a_failing_smtp_server_is_tried_again_later_and_the_mail_goes_out_once(
