@@ -97,16 +97,22 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        # The neighbours' links come with the post itself (Post.adjacent).
-        return Post.objects.published().for_page().with_neighbours()
+        return post_page_queryset()
 
     def get_object(self, queryset=None):
-        post = super().get_object(queryset)
+        # Read already when the whole-page cache looked for the page (blog/page_cache.py).
+        post = getattr(self.request, "page_post", None) or super().get_object(queryset)
         load_terms([post])
         return post
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**post_context(self.object, self.request), **kwargs)
+
+
+def post_page_queryset():
+    """The public posts as their page reads them: the neighbours' links come with the post
+    itself (Post.adjacent)."""
+    return Post.objects.published().for_page().with_neighbours()
 
 
 def search_view(request):
