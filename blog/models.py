@@ -1,4 +1,5 @@
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -90,35 +91,91 @@ def _neighbour_query(published_at, pk, *, earlier):
     return Post.objects.published().filter(condition).order_by(*order)
 
 
-def load_terms(posts):
+# The columns of the UNION ALL that reads terms (load_terms) and, with them, the site's menu,
+# links and settings (blog/site.py): which rows they are, the post a term belongs to, and
+# the model's own fields; rows come in (position, name, pk) order.
+HEAD_COLUMNS = ("kind", "post", "pk", "position", "name", "slug", "description")
+
+
+def head_rows(queryset, **columns):
+    """`queryset` as rows of HEAD_COLUMNS: each column a field name, an expression, or (left
+    out) empty."""
+    defaults = {
+        "post": models.Value(None, output_field=models.IntegerField()),
+        "position": models.Value(0),
+        "name": models.Value(""),
+        "slug": models.Value(""),
+        "description": models.Value(""),
+    }
+    columns = {**defaults, "pk": "pk", **columns}
+    # Annotated under names of their own: a column may be a field of another name.
+    annotations = {
+        f"head_{name}": models.F(value) if isinstance(value, str) else value
+        for name, value in columns.items()
+    }
+    return (
+        queryset.annotate(**annotations)
+        .order_by()
+        .values_list(*(f"head_{name}" for name in HEAD_COLUMNS))
+    )
+
+
+def term_rows(pks):
+    """The categories and tags of the posts with these pks, as head_rows()."""
+    return [
+        head_rows(
+            Category.objects.filter(posts__pk__in=pks),
+            kind=models.Value("c"),
+            post="posts__pk",
+            name="name",
+            slug="slug",
+            description="description",
+        ),
+        head_rows(
+            Tag.objects.filter(posts__pk__in=pks),
+            kind=models.Value("t"),
+            post="posts__pk",
+            name="name",
+            slug="slug",
+        ),
+    ]
+
+
+def read_head(querysets):
+    """Named rows of the UNION ALL of these head_rows() querysets, in one query."""
+    first, *rest = querysets
+    rows = first.union(*rest, all=True).order_by("head_position", "head_name", "head_pk")
+    return [HeadRow(*row) for row in rows]
+
+
+class HeadRow(NamedTuple):
+    kind: str
+    post: int | None
+    pk: int
+    position: int
+    name: str
+    slug: str
+    description: str
+
+
+def load_terms(posts, rows=None):
     """Fill the categories and tags of these posts (as prefetch_related would) with ONE query,
-    a UNION ALL of the two joins, in the order of both models' Meta (by name)."""
+    a UNION ALL of the two joins, in the order of both models' Meta (by name). `rows`: the
+    term_rows() already read (with the site's, blog/site.py)."""
     posts = [post for post in posts if getattr(post, "pk", None) is not None]
     if not posts:
         return
-    pks = [post.pk for post in posts]
-    fields = ("kind", "posts__pk", "pk", "name", "slug", "description")
-    categories = (
-        Category.objects.filter(posts__pk__in=pks)
-        .annotate(kind=models.Value("c"))
-        .order_by()
-        .values_list(*fields)
-    )
-    tags = (
-        Tag.objects.filter(posts__pk__in=pks)
-        .annotate(kind=models.Value("t"), description=models.Value(""))
-        .order_by()
-        .values_list(*fields)
-    )
+    if rows is None:
+        rows = read_head(term_rows([post.pk for post in posts]))
     found = {(post.pk, kind): [] for post in posts for kind in "ct"}
-    for kind, post_pk, pk, name, slug, description in categories.union(tags, all=True).order_by(
-        "name"
-    ):
-        if kind == "c":
-            term = Category(pk=pk, name=name, slug=slug, description=description)
+    for row in rows:
+        if row.kind == "c":
+            term = Category(pk=row.pk, name=row.name, slug=row.slug, description=row.description)
+        elif row.kind == "t":
+            term = Tag(pk=row.pk, name=row.name, slug=row.slug)
         else:
-            term = Tag(pk=pk, name=name, slug=slug)
-        found[(post_pk, kind)].append(term)
+            continue
+        found[(row.post, row.kind)].append(term)
     for post in posts:
         for kind, name in (("c", "categories"), ("t", "tags")):
             queryset = getattr(post, name).all()

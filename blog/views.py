@@ -17,7 +17,7 @@ from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from .models import Category, Post, Tag, load_terms
 from .search import search
-from .site import absolute_url
+from .site import absolute_url, site_context_and_terms
 
 
 class PublishedPostsMixin:
@@ -102,7 +102,9 @@ class PostDetailView(DetailView):
     def get_object(self, queryset=None):
         # Read already when the whole-page cache looked for the page (blog/page_cache.py).
         post = getattr(self.request, "page_post", None) or super().get_object(queryset)
-        load_terms([post])
+        # Its terms with the site's menu, links and settings (blog/site.py), which the
+        # context processor then finds.
+        self.request.site_context = site_context_and_terms([post])
         return post
 
     def get_context_data(self, **kwargs):
