@@ -22,7 +22,22 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import BinaryField, Count, Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    BinaryField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RowRange
 from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
@@ -77,13 +92,61 @@ class StoredBytes(Func):
 def walk_rows(queryset, *, stored=True):
     """Named WALK_FIELDS rows of `queryset` in thread order, with `stored`: the stored HTML
     (Comment.html) as UTF-8 bytes; with stored=False, None (draw_rows then reads the HTML of
-    only the comments it draws)."""
+    only the comments it draws); with a condition (a Q, see _maybe_drawn), the HTML of the
+    rows that meet it and None for the others."""
     queryset = queryset.in_thread_order()
-    if stored:
+    if stored is True:
         queryset = queryset.annotate(stored=StoredBytes("html"))
-    else:
+    elif stored is False:
         queryset = queryset.annotate(stored=Value(None, output_field=BinaryField()))
+    else:
+        queryset = queryset.annotate(
+            stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
+        )
     return list(queryset.values_list(*WALK_FIELDS, "stored", named=True))
+
+
+def walk_folded(queryset, folds, pending_ids):
+    """walk_rows() of the trees in `folds` ({tree_id: Fold}, one depth for all), reading in
+    the same query the HTML of the comments their folds may draw (_maybe_drawn) and not of
+    the others: a page of busy threads costs what it shows, in one query."""
+    (depth,) = {fold.depth for fold in folds.values()}
+    queryset = queryset.alias(visible_before=_visible_before(depth, pending_ids))
+    return walk_rows(queryset, stored=_maybe_drawn(folds))
+
+
+def _maybe_drawn(folds):
+    """A condition every comment that draw_rows() draws from these trees meets, for a walk
+    that reads the HTML of those only (walk_rows): a top comment; or a reply above its
+    fold's depth with fewer visible replies above the depth before it (in its thread) than
+    its fold shows. The replies the walk keeps before it are at least those visible ones, so
+    a reply past the bound is never drawn; the bound may read a few more than are drawn."""
+    by_fold = {}
+    for tree_id, fold in folds.items():
+        by_fold.setdefault(fold, []).append(tree_id)
+    condition = Q(level=0)
+    for fold, trees in by_fold.items():
+        reply = Q(tree_id__in=trees, level__gte=1)
+        if fold.depth is not None:
+            reply &= Q(level__lt=fold.depth)
+        if fold.replies is not None:
+            reply &= Q(visible_before__lt=fold.replies)
+        condition |= reply
+    return condition
+
+
+def _visible_before(depth, pending_ids):
+    """The visible replies above `depth` before each comment of its thread (a window)."""
+    counted = Q(level__gte=1) & Comment.visible_q(pending_ids)
+    if depth is not None:
+        counted &= Q(level__lt=depth)
+    before = Window(
+        Sum(Case(When(counted, then=Value(1)), default=Value(0))),
+        partition_by=[F("tree_id")],
+        order_by=[F("lft").asc()],
+        frame=RowRange(start=None, end=-1),
+    )
+    return Coalesce(before, 0)  # the first row has no rows before it
 
 
 def _stored_html(pks):
@@ -308,10 +371,13 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         # so a page costs what it shows, not what its threads hold.
         held = sum(roots[t][0] // 2 for t in missing if t in roots)
         drawn_at_most = sum(_drawn_at_most(folds[t], roots[t][0]) for t in missing if t in roots)
-        rows = walk_rows(
-            _in_trees(Comment.objects.filter(post=post), missing),
-            stored=held <= 2 * drawn_at_most + 50,
-        )
+        trees = _in_trees(Comment.objects.filter(post=post), missing)
+        if held <= 2 * drawn_at_most + 50:
+            rows = walk_rows(trees)
+        elif len(missing) <= MANY_TREES:
+            rows = walk_folded(trees, {t: folds[t] for t in missing}, pending_ids)
+        else:
+            rows = walk_rows(trees, stored=False)
         if len(missing) > MANY_TREES:
             wanted = set(missing)
             rows = [row for row in rows if row.tree_id in wanted]

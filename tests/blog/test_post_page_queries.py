@@ -89,6 +89,8 @@ def _cold_get(client, url):
     [
         (10, {}),
         (2000, {}),
+        # Ten busy threads, deep and long: the page folds them and draws 60-odd comments.
+        (2000, {"threads": 10, "max_level": 40}),
     ],
 )
 def test_a_cold_page_costs_six_queries_at_any_size(client, settings, comments, shape):

@@ -199,10 +199,11 @@ def test_comment_url_is_where_the_comment_is(settings):
 
 
 def test_a_busy_thread_reads_the_html_of_the_comments_it_shows_only(client, settings):
-    """A thread of 150 replies shows 21 comments: its rows are walked without their HTML,
-    which is then read for the 21 (placeholders and stale fragments drawn as ever)."""
+    """A thread of 150 replies shows 21 comments: its rows are walked with the HTML of those
+    its fold may draw only, in the same query (placeholders and stale fragments drawn as
+    ever), or without any, which is then read for the 21."""
     from comments.models import Comment
-    from comments.pages import draw_rows, page_fold, walk_rows
+    from comments.pages import draw_rows, page_fold, walk_folded, walk_rows
 
     post = PostFactory()
     root = CommentFactory(post=post, stored=True)
@@ -211,12 +212,15 @@ def test_a_busy_thread_reads_the_html_of_the_comments_it_shows_only(client, sett
     Comment.objects.filter(pk=replies[3].pk).update(status="removed")
     Comment.objects.filter(pk=replies[2].pk).update(html_version="stale")
     comments = Comment.objects.filter(post=post)
-    both = [
-        draw_rows(walk_rows(comments, stored=read), post=post, pending_ids=set(), fold=page_fold())
-        for read in (True, False)
+    walks = [
+        walk_rows(comments),
+        walk_rows(comments, stored=False),
+        walk_folded(comments, {root.tree_id: page_fold()}, set()),
     ]
-    assert both[0] == both[1] and len(both[0]) == 1
-    html = both[1][0].html.decode()
+    assert sum(row.stored is not None for row in walks[2]) == 22  # the 21, and the answer
+    drawn = [draw_rows(rows, post=post, pending_ids=set(), fold=page_fold()) for rows in walks]
+    assert drawn[0] == drawn[1] == drawn[2] and len(drawn[0]) == 1
+    html = drawn[2][0].html.decode()
     assert "This comment was removed" in html and f'id="comment-{replies[2].pk}"' in html
     with CaptureQueriesContext(connection) as page_queries:
         page = client.get(post.get_absolute_url()).text
@@ -224,8 +228,9 @@ def test_a_busy_thread_reads_the_html_of_the_comments_it_shows_only(client, sett
         r.pk for r in replies[4:19]
     ]
     assert "Continue this thread (131 more replies)" in page
-    walked = [q["sql"] for q in page_queries if 'AS "html_version"' in q["sql"]]
-    assert len(walked) == 1 and '"comments_comment"."html"' not in walked[0]
+    # One walk, reading the HTML under a condition; no second read of it.
+    walked = [q["sql"] for q in page_queries if 'AS "stored"' in q["sql"]]
+    assert len(walked) == 1 and "CASE WHEN" in walked[0]
 
 
 def test_a_page_of_more_threads_than_an_id_list_holds_is_drawn_from_a_range(
@@ -246,3 +251,38 @@ def test_a_page_of_more_threads_than_an_id_list_holds_is_drawn_from_a_range(
     shown = _shown(client.get(post.get_absolute_url()).text)
     assert len(shown) == 12 and {c.pk for c in mine} <= set(shown)
     assert _shown(client.get(post.get_absolute_url()).text) == shown  # from the cache
+
+
+@pytest.mark.parametrize("depth, replies, budget", [(5, 20, 60), (3, 4, 12), (0, 6, 0), (4, 0, 0)])
+def test_a_page_of_busy_threads_is_the_same_whichever_way_its_html_is_read(
+    settings, monkeypatch, depth, replies, budget
+):
+    """The walk that reads the HTML of only the comments the folds may draw (one query) gives
+    the page the walk without HTML and a second read give, with removed and held comments
+    (placeholders), the viewer's own held ones, and threads past the page's budget."""
+    import random
+
+    from comments import pages
+    from comments.models import Comment
+    from tests.factories import make_forest
+
+    settings.COMMENTS_THREAD_CACHE = False
+    settings.COMMENTS_FOLD_DEPTH, settings.COMMENTS_FOLD_REPLIES = depth, replies
+    settings.COMMENTS_PAGE_COMMENTS = budget
+    post = PostFactory()
+    nodes = make_forest(post, 600, threads=8, max_level=12, seed=7)
+    rng = random.Random(depth * 100 + replies)
+    removed = [n.pk for n in nodes if rng.random() < 0.15]
+    held = [n.pk for n in nodes if n.pk not in removed and rng.random() < 0.1]
+    Comment.objects.filter(pk__in=removed).update(status="removed")
+    Comment.objects.filter(pk__in=held).update(status="pending")
+    own = set(held[::2])
+    folded = pages.load_page(post, pending_ids=own)
+    with CaptureQueriesContext(connection) as queries:
+        pages.load_page(post, pending_ids=own)
+    second_reads = [q for q in queries if 'AS "stored"' in q["sql"] and 'AS "pk"' not in q["sql"]]
+    assert not second_reads
+    monkeypatch.setattr(pages, "MANY_TREES", 0)  # the walk without HTML, then a second read
+    plain = pages.load_page(post, pending_ids=own)
+    assert folded.parts == plain.parts and folded.comments_shown == plain.comments_shown
+    assert folded.comments_shown < 600
