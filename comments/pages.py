@@ -329,13 +329,10 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         post, order, number, per_page, pending_ids, cached=shared and not pending_ids
     )
     if roots is None:
-        wanted = set(tree_ids)
+        queryset, keep = _in_trees(Comment.objects.filter(post=post, level=0), tree_ids)
         roots = {
-            tree_id: (rght, stamp)
-            for tree_id, rght, stamp in _in_trees(
-                Comment.objects.filter(post=post, level=0), tree_ids
-            ).values_list("tree_id", "rght", "thread_stamp")
-            if tree_id in wanted
+            row.tree_id: (row.rght, row.thread_stamp)
+            for row in keep(queryset.values_list("tree_id", "rght", "thread_stamp", named=True))
         }
     page = DiscussionPage(
         number=number,
@@ -367,22 +364,19 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
     missing = [tree_id for tree_id in tree_ids if tree_id not in drawn]
     if missing:
         # Threads that fold (busy ones past the page's budget, long or deep ones) hold many
-        # more comments than the page draws: their HTML is then read for the drawn ones only,
-        # so a page costs what it shows, not what its threads hold.
+        # more comments than the page draws: the walk then reads the HTML of those the folds
+        # may draw only, so a page costs what it shows, not what its threads hold.
         held = sum(roots[t][0] // 2 for t in missing if t in roots)
         drawn_at_most = sum(_drawn_at_most(folds[t], roots[t][0]) for t in missing if t in roots)
-        trees = _in_trees(Comment.objects.filter(post=post), missing)
+        trees, keep = _in_trees(Comment.objects.filter(post=post), missing)
         if held <= 2 * drawn_at_most + 50:
             rows = walk_rows(trees)
         elif len(missing) <= MANY_TREES:
             rows = walk_folded(trees, {t: folds[t] for t in missing}, pending_ids)
         else:
             rows = walk_rows(trees, stored=False)
-        if len(missing) > MANY_TREES:
-            wanted = set(missing)
-            rows = [row for row in rows if row.tree_id in wanted]
         for thread in draw_rows(
-            rows,
+            keep(rows),
             post=post,
             pending_ids=pending_ids,
             staff=staff,
@@ -404,11 +398,16 @@ MANY_TREES = 500
 
 
 def _in_trees(queryset, tree_ids):
-    """`queryset` narrowed to these trees; past MANY_TREES, to the range they span (the
-    caller drops rows of other trees)."""
+    """(`queryset` narrowed to these trees, keep): keep(rows) is the rows of these trees.
+    Past MANY_TREES the query selects the range they span and keep drops the rows of other
+    trees inside it; below, the query lists them and keep has nothing to drop."""
     if len(tree_ids) > MANY_TREES:
-        return queryset.filter(tree_id__gte=min(tree_ids), tree_id__lte=max(tree_ids))
-    return queryset.filter(tree_id__in=tree_ids)
+        wanted = set(tree_ids)
+        return (
+            queryset.filter(tree_id__gte=min(tree_ids), tree_id__lte=max(tree_ids)),
+            lambda rows: [row for row in rows if row.tree_id in wanted],
+        )
+    return queryset.filter(tree_id__in=tree_ids), lambda rows: rows
 
 
 def _safe_text(parts):
