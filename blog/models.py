@@ -4,6 +4,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -43,8 +44,10 @@ class PostQuerySet(models.QuerySet):
             neighbour = _neighbour_query(
                 models.OuterRef("published_at"), models.OuterRef("pk"), earlier=earlier
             )
-            for field in ("title", "slug"):
-                annotations[f"_{side}_{field}"] = models.Subquery(neighbour.values(field)[:1])
+            link = JSONObject(title="title", slug="slug")
+            annotations[f"_{side}"] = models.Subquery(
+                neighbour.values(link=link)[:1], output_field=models.JSONField()
+            )
         return self.annotate(**annotations)
 
     def publish(self, now=None):
@@ -372,20 +375,14 @@ class Post(models.Model):
 
         Free when the post came from with_neighbours() (the post page); otherwise one query
         for both."""
-        if not hasattr(self, "_previous_slug"):
+        if not hasattr(self, "_previous"):
             row = (
-                Post.objects.filter(pk=self.pk)
-                .with_neighbours()
-                .values("_previous_title", "_previous_slug", "_next_title", "_next_slug")
-                .first()
-            ) or {}
-            for key in ("_previous_title", "_previous_slug", "_next_title", "_next_slug"):
-                setattr(self, key, row.get(key))
+                Post.objects.filter(pk=self.pk).with_neighbours().values("_previous", "_next")
+            ).first() or {}
+            self._previous, self._next = row.get("_previous"), row.get("_next")
         return tuple(
-            Post(title=getattr(self, f"_{side}_title"), slug=slug)
-            if (slug := getattr(self, f"_{side}_slug"))
-            else None
-            for side in ("previous", "next")
+            Post(title=link["title"], slug=link["slug"]) if link else None
+            for link in (self._previous, self._next)
         )
 
     @cached_property
