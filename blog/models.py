@@ -1,8 +1,10 @@
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -42,8 +44,10 @@ class PostQuerySet(models.QuerySet):
             neighbour = _neighbour_query(
                 models.OuterRef("published_at"), models.OuterRef("pk"), earlier=earlier
             )
-            for field in ("title", "slug"):
-                annotations[f"_{side}_{field}"] = models.Subquery(neighbour.values(field)[:1])
+            link = JSONObject(title="title", slug="slug")
+            annotations[f"_{side}"] = models.Subquery(
+                neighbour.values(link=link)[:1], output_field=models.JSONField()
+            )
         return self.annotate(**annotations)
 
     def publish(self, now=None):
@@ -90,35 +94,91 @@ def _neighbour_query(published_at, pk, *, earlier):
     return Post.objects.published().filter(condition).order_by(*order)
 
 
-def load_terms(posts):
+# The columns of the UNION ALL that reads terms (load_terms) and, with them, the site's menu,
+# links and settings (blog/site.py): which rows they are, the post a term belongs to, and
+# the model's own fields; rows come in (position, name, pk) order.
+HEAD_COLUMNS = ("kind", "post", "pk", "position", "name", "slug", "description")
+
+
+def head_rows(queryset, **columns):
+    """`queryset` as rows of HEAD_COLUMNS: each column a field name, an expression, or (left
+    out) empty."""
+    defaults = {
+        "post": models.Value(None, output_field=models.IntegerField()),
+        "position": models.Value(0),
+        "name": models.Value(""),
+        "slug": models.Value(""),
+        "description": models.Value(""),
+    }
+    columns = {**defaults, "pk": "pk", **columns}
+    # Annotated under names of their own: a column may be a field of another name.
+    annotations = {
+        f"head_{name}": models.F(value) if isinstance(value, str) else value
+        for name, value in columns.items()
+    }
+    return (
+        queryset.annotate(**annotations)
+        .order_by()
+        .values_list(*(f"head_{name}" for name in HEAD_COLUMNS))
+    )
+
+
+def term_rows(pks):
+    """The categories and tags of the posts with these pks, as head_rows()."""
+    return [
+        head_rows(
+            Category.objects.filter(posts__pk__in=pks),
+            kind=models.Value("c"),
+            post="posts__pk",
+            name="name",
+            slug="slug",
+            description="description",
+        ),
+        head_rows(
+            Tag.objects.filter(posts__pk__in=pks),
+            kind=models.Value("t"),
+            post="posts__pk",
+            name="name",
+            slug="slug",
+        ),
+    ]
+
+
+def read_head(querysets):
+    """Named rows of the UNION ALL of these head_rows() querysets, in one query."""
+    first, *rest = querysets
+    rows = first.union(*rest, all=True).order_by("head_position", "head_name", "head_pk")
+    return [HeadRow(*row) for row in rows]
+
+
+class HeadRow(NamedTuple):
+    kind: str
+    post: int | None
+    pk: int
+    position: int
+    name: str
+    slug: str
+    description: str
+
+
+def load_terms(posts, rows=None):
     """Fill the categories and tags of these posts (as prefetch_related would) with ONE query,
-    a UNION ALL of the two joins, in the order of both models' Meta (by name)."""
+    a UNION ALL of the two joins, in the order of both models' Meta (by name). `rows`: the
+    term_rows() already read (with the site's, blog/site.py)."""
     posts = [post for post in posts if getattr(post, "pk", None) is not None]
     if not posts:
         return
-    pks = [post.pk for post in posts]
-    fields = ("kind", "posts__pk", "pk", "name", "slug", "description")
-    categories = (
-        Category.objects.filter(posts__pk__in=pks)
-        .annotate(kind=models.Value("c"))
-        .order_by()
-        .values_list(*fields)
-    )
-    tags = (
-        Tag.objects.filter(posts__pk__in=pks)
-        .annotate(kind=models.Value("t"), description=models.Value(""))
-        .order_by()
-        .values_list(*fields)
-    )
+    if rows is None:
+        rows = read_head(term_rows([post.pk for post in posts]))
     found = {(post.pk, kind): [] for post in posts for kind in "ct"}
-    for kind, post_pk, pk, name, slug, description in categories.union(tags, all=True).order_by(
-        "name"
-    ):
-        if kind == "c":
-            term = Category(pk=pk, name=name, slug=slug, description=description)
+    for row in rows:
+        if row.kind == "c":
+            term = Category(pk=row.pk, name=row.name, slug=row.slug, description=row.description)
+        elif row.kind == "t":
+            term = Tag(pk=row.pk, name=row.name, slug=row.slug)
         else:
-            term = Tag(pk=pk, name=name, slug=slug)
-        found[(post_pk, kind)].append(term)
+            continue
+        found[(row.post, row.kind)].append(term)
     for post in posts:
         for kind, name in (("c", "categories"), ("t", "tags")):
             queryset = getattr(post, name).all()
@@ -315,20 +375,14 @@ class Post(models.Model):
 
         Free when the post came from with_neighbours() (the post page); otherwise one query
         for both."""
-        if not hasattr(self, "_previous_slug"):
+        if not hasattr(self, "_previous"):
             row = (
-                Post.objects.filter(pk=self.pk)
-                .with_neighbours()
-                .values("_previous_title", "_previous_slug", "_next_title", "_next_slug")
-                .first()
-            ) or {}
-            for key in ("_previous_title", "_previous_slug", "_next_title", "_next_slug"):
-                setattr(self, key, row.get(key))
+                Post.objects.filter(pk=self.pk).with_neighbours().values("_previous", "_next")
+            ).first() or {}
+            self._previous, self._next = row.get("_previous"), row.get("_next")
         return tuple(
-            Post(title=getattr(self, f"_{side}_title"), slug=slug)
-            if (slug := getattr(self, f"_{side}_slug"))
-            else None
-            for side in ("previous", "next")
+            Post(title=link["title"], slug=link["slug"]) if link else None
+            for link in (self._previous, self._next)
         )
 
     @cached_property

@@ -30,7 +30,6 @@ comments; comments/viewer.py). Everyone else gets the page drawn for them, as be
 
 import hashlib
 import secrets
-from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,8 +38,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import resolve
-from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -48,8 +45,10 @@ from comments import viewer
 from comments.drawing import fragment_version
 from comments.forms import new_stamp
 from comments.middleware import splice
+from comments.policy import get_policy
 
 from .models import Post
+from .views import post_page_queryset
 
 SITE_STAMP_KEY = "post-page:site-stamp"
 ALLOWED_QUERY = {"cpage", "corder"}
@@ -161,20 +160,20 @@ def _eligible(request):
     return not any(name in cookies for name in VIEWER_COOKIES)
 
 
-def _lifetime(post_row, now):
+def _lifetime(post, now):
     """Seconds the page may be kept: POST_PAGE_CACHE_SECONDS, or less when the discussion
-    closes sooner."""
-    from moderation.models import ModerationSettings
-
+    closes sooner (the policy's closes_at, the rule its comments_open() applies)."""
     seconds = settings.POST_PAGE_CACHE_SECONDS
-    moments = [post_row["comments_close_at"]]
-    days = ModerationSettings.load().close_after_days
-    if days and post_row["published_at"]:
-        moments.append(post_row["published_at"] + timedelta(days=min(days, 36_500)))
-    for moment in moments:
-        if moment is not None and moment > now:
-            seconds = min(seconds, max(1, int((moment - now).total_seconds())))
+    closes = get_policy().closes_at(post)
+    if closes is not None and closes > now:
+        seconds = min(seconds, max(1, int((closes - now).total_seconds())))
     return seconds
+
+
+def page_post(slug):
+    """The post as its page shows it, or None: the one read of the post row, for the key
+    here and for the view (PostDetailView.get_object)."""
+    return post_page_queryset().filter(slug=slug).first()
 
 
 class PostPageCacheMiddleware:
@@ -183,26 +182,20 @@ class PostPageCacheMiddleware:
     comments.middleware.ThreadSplicingMiddleware: it stores the page around its threads
     (with their markers) and the threads' parts apart, so that the per-request values are
     looked for in the page's few kilobytes and the threads, however many megabytes, are
-    copied once, by the splicing, on a hit as on a miss."""
+    copied once, by the splicing, on a hit as on a miss.
+
+    The decision is made in process_view(), once the address is resolved: other pages cost
+    nothing here. The post read for the key is handed to the view (request.page_post), so a
+    miss reads it once."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self._key(request) if _eligible(request) else None
-        if key is None:
-            return self.get_response(request)
-        page_key, lifetime = key
-        stored = cache.get(page_key)
-        if stored is not None:
-            headers, content, splices = stored
-            waiting = getattr(request, "comment_splices", None)
-            if waiting is not None:
-                waiting.update(splices)
-            elif splices:
-                content = splice(content, dict(splices))
-            return self._answer(request, headers, content)
         response = self.get_response(request)
+        page_key = getattr(request, "page_cache_key", None)
+        if page_key is None:
+            return response
         session = getattr(request, "session", None)
         if (
             response.status_code == 200
@@ -218,33 +211,40 @@ class PostPageCacheMiddleware:
                 if name.lower() not in ("content-length", "set-cookie")
             ]
             splices = list(getattr(request, "comment_splices", {}).items())
-            cache.set(page_key, (headers, content, splices), lifetime)
+            cache.set(page_key, (headers, content, splices), request.page_cache_lifetime)
             response["X-Page-Cache"] = "miss"
         return response
 
-    def _key(self, request):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.view_name != "blog:post_detail" or not _eligible(request):
             return None
-        if match.view_name != "blog:post_detail":
-            return None
-        now = timezone.now()
-        row = (
-            Post.objects.published()
-            .filter(slug=match.kwargs["slug"])
-            .values("pk", "updated_at", "comments_stamp", "comments_close_at", "published_at")
-            .first()
-        )
-        if row is None:
+        post = page_post(view_kwargs["slug"])
+        if post is None:
             return None  # the view answers (a 404)
+        request.page_post = post
+        page_key = self._key(request, post)
+        stored = cache.get(page_key)
+        if stored is not None:
+            headers, content, splices = stored
+            waiting = getattr(request, "comment_splices", None)
+            if waiting is not None:
+                waiting.update(splices)
+            elif splices:
+                content = splice(content, dict(splices))
+            return self._answer(request, headers, content)
+        request.page_cache_key = page_key
+        request.page_cache_lifetime = _lifetime(post, timezone.now())
+        return None
+
+    def _key(self, request, post):
         parts = [
             "post-page",
             build_id(),
             _site_stamp(),
-            str(row["pk"]),
-            row["updated_at"].isoformat(),
-            str(row["comments_stamp"]),
+            str(post.pk),
+            post.updated_at.isoformat(),
+            str(post.comments_stamp),
             request.scheme,
             request.get_host(),
             request.GET.get("cpage", ""),
@@ -252,7 +252,7 @@ class PostPageCacheMiddleware:
             *(str(getattr(settings, name)) for name in DRAWING_SETTINGS),
         ]
         digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return f"post-page:{row['pk']}:{digest}", _lifetime(row, now)
+        return f"post-page:{post.pk}:{digest}"
 
     def _answer(self, request, headers, content):
         """The stored page with this request's CSRF token (each form its own masked copy,

@@ -7,24 +7,94 @@ change made some other way (a shell, a data migration) shows up soon without a r
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Value
 
-from .models import Category, SiteSettings
+from .models import Category, SiteSettings, SocialLink, head_rows, load_terms, read_head, term_rows
 
 CACHE_KEY = "blog:site-context:v1"
 SITE_CACHE_SECONDS = 60 * 15
 
 
 def site_context():
-    """{"site": SiteSettings, "social_links": [...], "nav_categories": [...]}"""
+    """{"site": SiteSettings, "social_links": [...], "nav_categories": [...]}: from the cache,
+    or one query."""
     context = cache.get(CACHE_KEY)
     if context is None:
-        site = SiteSettings.load()
-        context = {
-            "site": site,
-            "social_links": list(site.links.all()),
-            "nav_categories": list(Category.objects.all()),
-        }
-        cache.set(CACHE_KEY, context, SITE_CACHE_SECONDS)
+        context = _context_from(read_head(_site_rows()))
+    return context
+
+
+def site_context_and_terms(posts):
+    """site_context(), and the categories and tags of these posts filled (load_terms): one
+    query for both when the site context is not cached, as on a post page after a change."""
+    context = cache.get(CACHE_KEY)
+    if context is not None:
+        load_terms(posts)
+        return context
+    rows = read_head([*term_rows([post.pk for post in posts]), *_site_rows()])
+    load_terms(posts, rows)
+    return _context_from(rows)
+
+
+def _site_rows():
+    """The settings row, its links and the menu's categories, as blog.models.head_rows()."""
+    return [
+        head_rows(
+            SiteSettings.objects.filter(pk=1),
+            kind=Value("s"),
+            name="site_name",
+            slug="tagline",
+            description="about",
+        ),
+        # Named "" so that the links keep their own order (position, then id).
+        head_rows(
+            SocialLink.objects.filter(settings_id=1),
+            kind=Value("l"),
+            position="position",
+            slug="network",
+            description="url",
+        ),
+        head_rows(
+            Category.objects.all(),
+            kind=Value("n"),
+            name="name",
+            slug="slug",
+            description="description",
+        ),
+    ]
+
+
+def _context_from(rows):
+    """The site context from _site_rows(), cached; the settings row is made with its defaults
+    the first time (SiteSettings.load)."""
+    site = next(
+        (
+            SiteSettings(pk=row.pk, site_name=row.name, tagline=row.slug, about=row.description)
+            for row in rows
+            if row.kind == "s"
+        ),
+        None,
+    )
+    context = {
+        "site": site or SiteSettings.load(),
+        "social_links": [
+            SocialLink(
+                pk=row.pk,
+                settings_id=1,
+                network=row.slug,
+                url=row.description,
+                position=row.position,
+            )
+            for row in rows
+            if row.kind == "l"
+        ],
+        "nav_categories": [
+            Category(pk=row.pk, name=row.name, slug=row.slug, description=row.description)
+            for row in rows
+            if row.kind == "n"
+        ],
+    }
+    cache.set(CACHE_KEY, context, SITE_CACHE_SECONDS)
     return context
 
 

@@ -17,7 +17,7 @@ from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from .models import Category, Post, Tag, load_terms
 from .search import search
-from .site import absolute_url
+from .site import absolute_url, site_context_and_terms
 
 
 class PublishedPostsMixin:
@@ -97,16 +97,24 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        # The neighbours' links come with the post itself (Post.adjacent).
-        return Post.objects.published().for_page().with_neighbours()
+        return post_page_queryset()
 
     def get_object(self, queryset=None):
-        post = super().get_object(queryset)
-        load_terms([post])
+        # Read already when the whole-page cache looked for the page (blog/page_cache.py).
+        post = getattr(self.request, "page_post", None) or super().get_object(queryset)
+        # Its terms with the site's menu, links and settings (blog/site.py), which the
+        # context processor then finds.
+        self.request.site_context = site_context_and_terms([post])
         return post
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**post_context(self.object, self.request), **kwargs)
+
+
+def post_page_queryset():
+    """The public posts as their page reads them: the neighbours' links come with the post
+    itself (Post.adjacent)."""
+    return Post.objects.published().for_page().with_neighbours()
 
 
 def search_view(request):

@@ -92,12 +92,17 @@ class StoredBytes(Func):
 def walk_rows(queryset, *, stored=True):
     """Named WALK_FIELDS rows of `queryset` in thread order, with `stored`: the stored HTML
     (Comment.html) as UTF-8 bytes; with stored=False, None (draw_rows then reads the HTML of
-    only the comments it draws)."""
+    only the comments it draws); with a condition (a Q, see _head_rows), the HTML of the
+    rows that meet it and None for the others."""
     queryset = queryset.in_thread_order()
-    if stored:
+    if stored is True:
         queryset = queryset.annotate(stored=StoredBytes("html"))
-    else:
+    elif stored is False:
         queryset = queryset.annotate(stored=Value(None, output_field=BinaryField()))
+    else:
+        queryset = queryset.annotate(
+            stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
+        )
     return list(queryset.values_list(*WALK_FIELDS, "stored", named=True))
 
 
@@ -281,13 +286,10 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         post, order, number, per_page, pending_ids, cached=shared and not pending_ids
     )
     if roots is None:
-        wanted = set(tree_ids)
+        queryset, keep = _in_trees(Comment.objects.filter(post=post, level=0), tree_ids)
         roots = {
-            tree_id: (rght, stamp)
-            for tree_id, rght, stamp in _in_trees(
-                Comment.objects.filter(post=post, level=0), tree_ids
-            ).values_list("tree_id", "rght", "thread_stamp")
-            if tree_id in wanted
+            row.tree_id: (row.rght, row.thread_stamp)
+            for row in keep(queryset.values_list("tree_id", "rght", "thread_stamp", named=True))
         }
     page = DiscussionPage(
         number=number,
@@ -324,17 +326,12 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         # threads hold.
         busy = [t for t in missing if t in roots and _is_busy(folds[t], roots[t][0])]
         whole = [t for t in missing if t not in busy]
-        rows = []
-        if whole:
-            rows = walk_rows(_in_trees(Comment.objects.filter(post=post), whole))
-            if len(whole) > MANY_TREES:
-                wanted = set(whole)
-                rows = [row for row in rows if row.tree_id in wanted]
-        marks = mark_rows(rows, pending_ids)
-        ends = {}
         if busy:
-            head, ends = _heads(post, busy, folds, roots, pending_ids, marks)
-            rows += head
+            rows, marks, ends = _heads(post, busy, whole, folds, roots, pending_ids)
+        else:
+            trees, keep = _in_trees(Comment.objects.filter(post=post), whole)
+            rows = keep(walk_rows(trees))
+            marks, ends = mark_rows(rows, pending_ids), {}
         for thread in draw_rows(
             rows,
             post=post,
@@ -360,11 +357,16 @@ MANY_TREES = 500
 
 
 def _in_trees(queryset, tree_ids):
-    """`queryset` narrowed to these trees; past MANY_TREES, to the range they span (the
-    caller drops rows of other trees)."""
+    """(`queryset` narrowed to these trees, keep): keep(rows) is the rows of these trees.
+    Past MANY_TREES the query selects the range they span and keep drops the rows of other
+    trees inside it; below, the query lists them and keep has nothing to drop."""
     if len(tree_ids) > MANY_TREES:
-        return queryset.filter(tree_id__gte=min(tree_ids), tree_id__lte=max(tree_ids))
-    return queryset.filter(tree_id__in=tree_ids)
+        wanted = set(tree_ids)
+        return (
+            queryset.filter(tree_id__gte=min(tree_ids), tree_id__lte=max(tree_ids)),
+            lambda rows: [row for row in rows if row.tree_id in wanted],
+        )
+    return queryset.filter(tree_id__in=tree_ids), lambda rows: rows
 
 
 def _safe_text(parts):
@@ -387,9 +389,10 @@ def _is_busy(fold, rght):
     return rght // 2 > 2 * _drawn_at_most(fold, rght) + BUSY_SLACK
 
 
-def _heads(post, tree_ids, folds, roots, pending_ids, marks):
-    """The rows draw_rows() needs of these busy threads, and their ends, in one query
-    whatever the threads hold (two when hidden comments crowd a thread's head).
+def _heads(post, tree_ids, whole, folds, roots, pending_ids):
+    """The rows draw_rows() needs of these busy threads and of the `whole` ones (every row),
+    their Marks, and the busy threads' ends, in one query whatever the threads hold (two
+    when hidden comments crowd a thread's head).
 
     The nested set tells most of what a walk of every row would count. In pre-order a
     comment has (lft - 1 + level) / 2 comments before it, and (rght - lft - 1) / 2 below it;
@@ -404,12 +407,23 @@ def _heads(post, tree_ids, folds, roots, pending_ids, marks):
     where a thread is cut ("Continue this thread"), the visible comments from there on and
     the cut's place among the kept comments (the page of its thread page).
 
-    Adds the threads' rows to `marks` and returns (head rows in thread order,
-    {tree_id: (kept comments before the cut, visible comments from the cut on)}).
+    Returns (rows, Marks, {tree_id: (kept comments before the cut, visible comments from
+    the cut on)}).
     """
     others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
     heads = {tree_id: folds[tree_id].replies + 2 + HEAD_SLACK for tree_id in tree_ids}
-    rows = _head_rows(post, Q(post=post, status__in=others), folds, heads)
+    in_whole = Q(pk__in=[])
+    if len(whole) > MANY_TREES:
+        in_whole = Q(post=post, tree_id__gte=min(whole), tree_id__lte=max(whole)) & ~Q(
+            tree_id__in=tree_ids
+        )
+    elif whole:
+        in_whole = Q(post=post, tree_id__in=whole)
+    rows = _head_rows(post, Q(post=post, status__in=others) | in_whole, folds, heads, in_whole)
+    wanted = set(whole)
+    walked = [row for row in rows if row.tree_id in wanted]
+    rows = [row for row in rows if row.tree_id not in wanted]
+    marks = mark_rows(walked, pending_ids)
     hidden = {tree_id: [] for tree_id in tree_ids}
     for row in rows:
         if row.tree_id in hidden and not Comment.visible_to_viewer(row.pk, row.status, pending_ids):
@@ -438,7 +452,7 @@ def _heads(post, tree_ids, folds, roots, pending_ids, marks):
         # Hidden comments crowd these threads' heads: read them again, long enough.
         again = set(heads)
         rows = [row for row in rows if row.tree_id not in again]
-        rows += _head_rows(post, Q(pk__in=[]), folds, heads)
+        rows += _head_rows(post, Q(pk__in=[]), folds, heads, Q(pk__in=[]))
     head = []
     ends = {}
     by_tree = {}
@@ -467,13 +481,13 @@ def _heads(post, tree_ids, folds, roots, pending_ids, marks):
             from_here = size - before - (len(lfts) - bisect_left(lfts, row.lft))
             ends[tree_id] = (before - bisect_left(skipped, row.lft), from_here)
             break
-    return head, ends
+    return walked + head, marks, ends
 
 
-def _head_rows(post, also, folds, heads):
+def _head_rows(post, also, folds, heads, read):
     """WALK_FIELDS rows, in thread order, of the first heads[tree_id] comments of each
     thread above its fold depth, with their stored HTML, and of the comments `also`
-    selects, with `stored` None unless they are in a head."""
+    selects, with `stored` None unless they are in a head or `read` selects them."""
     firsts = []
     for tree_id, count in heads.items():
         depth = folds[tree_id].depth
@@ -482,12 +496,7 @@ def _head_rows(post, also, folds, heads):
             shallow = shallow.filter(level__lt=depth)
         firsts.append(Q(pk__in=shallow.order_by("lft").values("pk")[:count]))
     in_head = reduce(or_, firsts)
-    return list(
-        Comment.objects.filter(in_head | also)
-        .in_thread_order()
-        .annotate(stored=Case(When(in_head, then=StoredBytes("html")), output_field=BinaryField()))
-        .values_list(*WALK_FIELDS, "stored", named=True)
-    )
+    return walk_rows(Comment.objects.filter(in_head | also), stored=in_head | read)
 
 
 def _folds_for(tree_ids, roots):

@@ -100,6 +100,11 @@ class ApproveAll:
         """Whether the post page shows a form and accepts new comments."""
         return post.comments_open()
 
+    def closes_at(self, post):
+        """When the discussion closes by itself, or None (the whole-page cache keeps the
+        post page no longer, blog/page_cache.py)."""
+        return post.comments_close_at
+
 
 class HoldAll(ApproveAll):
     def assess(self, submission):

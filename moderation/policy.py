@@ -30,6 +30,7 @@ moderators. The posting code stores both on the comment.
 
 import logging
 import re
+from contextlib import suppress
 from datetime import timedelta
 from functools import cache
 
@@ -103,11 +104,19 @@ class ModerationPolicy(ApproveAll):
     def comments_open(self, post):
         if not post.comments_open():
             return False
+        closes = self.closes_at(post)
+        return closes is None or timezone.now() < closes
+
+    def closes_at(self, post):
+        """When the discussion closes by itself: the post's own closing time or the site's
+        close_after_days after publication, whichever comes first (None: never)."""
+        moments = [post.comments_close_at]
         days = ModerationSettings.load().close_after_days
         if days and post.published_at:
-            # Compared in whole days: adding a huge number of days to a date overflows.
-            return (timezone.now() - post.published_at).days < days
-        return True
+            # Past the last date a datetime holds, never.
+            with suppress(OverflowError):
+                moments.append(post.published_at + timedelta(days=days))
+        return min((moment for moment in moments if moment is not None), default=None)
 
     def assess(self, submission):
         """The comment itself: bot signals, blocklist, links, offensive language."""

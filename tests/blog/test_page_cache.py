@@ -56,6 +56,20 @@ def test_a_second_reader_gets_the_stored_page_with_values_of_their_own(post):
     assert "csrftoken" in second.cookies and "Cookie" in second["Vary"]
 
 
+def test_a_miss_reads_the_post_once_for_the_key_and_the_page(post):
+    with CaptureQueriesContext(connection) as queries:
+        response = _page(Client(), post.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "blog_post"."id"')]
+    assert len(reads) == 1, reads
+
+
+def test_other_pages_pass_through_untouched(post):
+    response = _page(Client(), "/")
+    assert "X-Page-Cache" not in response
+    assert Client().get("/no-such-page/").status_code == 404
+
+
 def test_a_comment_posted_from_a_stored_page_is_accepted_and_shows_at_once(post):
     settings_row = ModerationSettings.load()
     settings_row.min_seconds = 0
@@ -160,10 +174,18 @@ def test_a_discussion_that_closes_soon_is_kept_no_longer(post, settings):
     from blog.page_cache import _lifetime
 
     now = timezone.now()
-    row = {"comments_close_at": now + timedelta(seconds=20), "published_at": now}
-    assert _lifetime(row, now) == 20
-    row = {"comments_close_at": None, "published_at": now - timedelta(days=1)}
-    assert _lifetime(row, now) == settings.POST_PAGE_CACHE_SECONDS
+    closing = Post(comments_close_at=now + timedelta(seconds=20), published_at=now)
+    assert _lifetime(closing, now) == 20
+    plain = Post(comments_close_at=None, published_at=now - timedelta(days=1))
+    assert _lifetime(plain, now) == settings.POST_PAGE_CACHE_SECONDS
+    # The site's rule closes discussions a number of days after publication: the policy's
+    # closes_at(), which its comments_open() applies too.
+    settings.COMMENTS_POLICY = "moderation.policy.ModerationPolicy"
+    moderation = ModerationSettings.load()
+    moderation.close_after_days = 1
+    moderation.save()
+    day_old = Post(published_at=now - timedelta(days=1) + timedelta(seconds=30))
+    assert _lifetime(day_old, now) == 30
     settings.POST_PAGE_CACHE_SECONDS = 0
     _page(Client(), post.get_absolute_url())
     assert "X-Page-Cache" not in _page(Client(), post.get_absolute_url())

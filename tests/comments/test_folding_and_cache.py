@@ -317,3 +317,39 @@ def test_a_page_of_more_threads_than_an_id_list_holds_is_drawn_from_a_range(
     shown = _shown(client.get(post.get_absolute_url()).text)
     assert len(shown) == 12 and {c.pk for c in mine} <= set(shown)
     assert _shown(client.get(post.get_absolute_url()).text) == shown  # from the cache
+
+
+@pytest.mark.parametrize("depth, replies, budget", [(5, 20, 60), (3, 4, 12), (0, 6, 0), (4, 0, 0)])
+def test_a_page_of_busy_threads_is_read_in_one_query_whichever_way_its_trees_are_chosen(
+    settings, monkeypatch, depth, replies, budget
+):
+    """Busy threads' heads and the other threads' rows come in one query, with no second
+    read of the HTML; listing the trees or selecting their range gives the same page, with
+    removed and held comments (placeholders), the viewer's own held ones, and threads past
+    the page's budget."""
+    import random
+
+    from comments import pages
+    from comments.models import Comment
+    from tests.factories import make_forest
+
+    settings.COMMENTS_THREAD_CACHE = False
+    settings.COMMENTS_FOLD_DEPTH, settings.COMMENTS_FOLD_REPLIES = depth, replies
+    settings.COMMENTS_PAGE_COMMENTS = budget
+    post = PostFactory()
+    nodes = make_forest(post, 600, threads=8, max_level=12, seed=7)
+    rng = random.Random(depth * 100 + replies)
+    removed = [n.pk for n in nodes if rng.random() < 0.15]
+    held = [n.pk for n in nodes if n.pk not in removed and rng.random() < 0.1]
+    Comment.objects.filter(pk__in=removed).update(status="removed")
+    Comment.objects.filter(pk__in=held).update(status="pending")
+    own = set(held[::2])
+    folded = pages.load_page(post, pending_ids=own)
+    with CaptureQueriesContext(connection) as queries:
+        pages.load_page(post, pending_ids=own)
+    second_reads = [q for q in queries if 'AS "stored"' in q["sql"] and 'AS "pk"' not in q["sql"]]
+    assert not second_reads
+    monkeypatch.setattr(pages, "MANY_TREES", 0)  # a range of tree ids
+    plain = pages.load_page(post, pending_ids=own)
+    assert folded.parts == plain.parts and folded.comments_shown == plain.comments_shown
+    assert folded.comments_shown < 600

@@ -122,3 +122,29 @@ def test_replying_to_a_comment_one_cannot_see_answers_alike_whatever_became_of_i
         errors = response.text.split('id="comment-form-errors"')[1].split("</div>")[0]
         answers.add((response.status_code, errors))
     assert len(answers) == 1
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_the_comment_form_draws_the_same_html_as_with_djangos_template_engine(bound):
+    """CommentForm draws with Django's form templates in their Jinja2 versions (faster);
+    the HTML is what the Django template engine draws, fields, help texts and errors alike."""
+    from django.forms.renderers import DjangoTemplates
+
+    from comments.forms import JINJA2_FORMS, CommentForm
+
+    post = PostFactory()
+    data = {"name": "", "email": "not an address", "url": "x", "body": "", "homepage": ""}
+
+    def drawn(renderer):
+        kwargs = {"data": data} if bound else {"initial": {"parent": None, "remember": True}}
+        form = CommentForm(post=post, user=None, renderer=renderer, **kwargs)
+        if bound:
+            assert not form.is_valid()
+        html = "".join(str(form[name].as_field_group()) for name in ("name", "email", "url"))
+        html += str(form["body"].as_field_group()) + str(form.non_field_errors())
+        html += "".join(str(form[name]) for name in ("parent", "notify", "remember", "homepage"))
+        return html
+
+    assert CommentForm(post=post, user=None).renderer is JINJA2_FORMS
+    assert drawn(None) == drawn(DjangoTemplates())
+    assert ("errorlist" in drawn(None)) == bound

@@ -278,6 +278,21 @@ def test_comments_close_after_the_configured_number_of_days():
     assert policy.comments_open(fresh)
 
 
+def test_the_closing_time_is_the_sooner_of_the_posts_own_and_the_sites_rule():
+    """closes_at(): what comments_open() applies, and what bounds the whole-page cache."""
+    policy = ModerationPolicy()
+    published = timezone.now() - timedelta(days=2)
+    post = PostFactory(published_at=published, comments_close_at=None)
+    assert policy.closes_at(post) is None
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"close_after_days": 30})
+    assert policy.closes_at(post) == published + timedelta(days=30)
+    post.comments_close_at = published + timedelta(days=5)
+    assert policy.closes_at(post) == published + timedelta(days=5)
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"close_after_days": 1})
+    assert policy.closes_at(post) == published + timedelta(days=1)
+    assert not policy.comments_open(post)
+
+
 @pytest.mark.parametrize("days", [3_000_000, 2_147_483_647])
 def test_a_very_large_closing_delay_keeps_discussions_open_instead_of_failing(client, days):
     """The admin accepts any positive number; past year 9999 the date sum used to overflow,
