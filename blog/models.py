@@ -4,7 +4,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import JSONObject
+from django.db.models.functions import JSONObject, Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,15 +17,30 @@ def new_stamp():
     return secrets.randbits(62)
 
 
+class DatabaseNow(Now):
+    """The database's current time. On SQLite, whose clock reads milliseconds, the last
+    microsecond of the millisecond: a post stored at 12:00:00.123456 is public when the
+    database reads 12:00:00.123, as it is for Python's clock."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="STRFTIME('%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%f999', 'NOW')",
+            **extra_context,
+        )
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts a visitor may read: published, with a publication time in the past.
 
-        A scheduled post becomes visible by itself once its time has come.
+        A scheduled post becomes visible by itself once its time has come. The time is the
+        database's (Now()), so a queryset built once stays right (blog.views.post_page_queryset).
         """
         return self.filter(
             status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
-            published_at__lte=timezone.now(),
+            published_at__lte=DatabaseNow(),
         )
 
     def for_listing(self):

@@ -1,5 +1,7 @@
 """Reading pages. Every list and detail starts from Post.objects.published()."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import (
@@ -111,10 +113,17 @@ class PostDetailView(DetailView):
         return super().get_context_data(**post_context(self.object, self.request), **kwargs)
 
 
+@lru_cache(maxsize=1)
+def _post_page_queryset():
+    return Post.objects.published().for_page().with_neighbours()
+
+
 def post_page_queryset():
     """The public posts as their page reads them: the neighbours' links come with the post
-    itself (Post.adjacent)."""
-    return Post.objects.published().for_page().with_neighbours()
+    itself (Post.adjacent). Built once per process (published() compares with the
+    database's time): building its subqueries cost more than running them, on every view
+    and every whole-page cache hit."""
+    return _post_page_queryset().all()
 
 
 def search_view(request):

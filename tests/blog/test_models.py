@@ -101,3 +101,29 @@ def test_comments_open_follows_the_switch_and_the_closing_date():
     assert not PostFactory(comments_enabled=False).comments_open()
     assert not PostFactory(comments_close_at=now - timedelta(minutes=1)).comments_open()
     assert PostFactory(comments_close_at=now + timedelta(days=1)).comments_open()
+
+
+def test_a_post_published_this_instant_is_public_at_once():
+    """published() compares with the database's clock; SQLite's reads milliseconds, and a
+    post dated within the current millisecond is public all the same."""
+    for _ in range(30):
+        post = PostFactory(published_at=timezone.now())
+        assert Post.objects.published().filter(pk=post.pk).exists()
+        assert post.is_public
+
+
+def test_the_post_page_query_built_once_sees_posts_published_after_it(client):
+    """The post page's queryset is built once per process: its time is the database's at
+    each query, not the time it was built."""
+    from blog.views import post_page_queryset
+
+    earlier = PostFactory()
+    assert post_page_queryset().filter(pk=earlier.pk).exists()
+    later = PostFactory(published_at=timezone.now())
+    assert client.get(later.get_absolute_url()).status_code == 200
+    scheduled = PostFactory(
+        status=Post.Status.SCHEDULED, published_at=timezone.now() + timedelta(hours=1)
+    )
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    Post.objects.filter(pk=scheduled.pk).update(published_at=timezone.now())
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
