@@ -419,7 +419,8 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
         )
     elif whole:
         in_whole = Q(post=post, tree_id__in=whole)
-    rows = _head_rows(post, Q(post=post, status__in=others) | in_whole, folds, heads, in_whole)
+    rows = _head_rows(post, Q(post=post, status__in=others) | in_whole, folds, heads)
+    limits = dict(heads)
     wanted = set(whole)
     walked = [row for row in rows if row.tree_id in wanted]
     rows = [row for row in rows if row.tree_id not in wanted]
@@ -452,13 +453,19 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
         # Hidden comments crowd these threads' heads: read them again, long enough.
         again = set(heads)
         rows = [row for row in rows if row.tree_id not in again]
-        rows += _head_rows(post, Q(pk__in=[]), folds, heads, Q(pk__in=[]))
+        rows += _head_rows(post, Q(pk__in=[]), folds, heads)
+        limits.update(heads)
     head = []
     ends = {}
+    # A busy thread's rows here are its head and its hidden comments; the head is its first
+    # rows above the fold depth (any row before the last of the head is in it).
     by_tree = {}
     for row in rows:
-        if row.stored is not None:
-            by_tree.setdefault(row.tree_id, []).append(row)
+        depth = folds[row.tree_id].depth if row.tree_id in limits else None
+        if row.tree_id in limits and (depth is None or row.level < depth):
+            head_rows = by_tree.setdefault(row.tree_id, [])
+            if len(head_rows) < limits[row.tree_id]:
+                head_rows.append(row)
     for tree_id in tree_ids:
         lfts, skipped, hidden_below = shapes[tree_id]
         budget = folds[tree_id].replies
@@ -484,10 +491,11 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
     return walked + head, marks, ends
 
 
-def _head_rows(post, also, folds, heads, read):
+def _head_rows(post, also, folds, heads):
     """WALK_FIELDS rows, in thread order, of the first heads[tree_id] comments of each
-    thread above its fold depth, with their stored HTML, and of the comments `also`
-    selects, with `stored` None unless they are in a head or `read` selects them."""
+    thread above its fold depth and of the comments `also` selects, with the stored HTML
+    of the public ones (the others are drawn from their rows: placeholders, the viewer's
+    own)."""
     firsts = []
     for tree_id, count in heads.items():
         depth = folds[tree_id].depth
@@ -496,7 +504,9 @@ def _head_rows(post, also, folds, heads, read):
             shallow = shallow.filter(level__lt=depth)
         firsts.append(Q(pk__in=shallow.order_by("lft").values("pk")[:count]))
     in_head = reduce(or_, firsts)
-    return walk_rows(Comment.objects.filter(in_head | also), stored=in_head | read)
+    return walk_rows(
+        Comment.objects.filter(in_head | also), stored=Q(status=Comment.Status.APPROVED)
+    )
 
 
 def _folds_for(tree_ids, roots):
