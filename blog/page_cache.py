@@ -44,7 +44,6 @@ from django.utils.cache import patch_vary_headers
 from comments import viewer
 from comments.drawing import fragment_version
 from comments.forms import new_stamp
-from comments.middleware import splice
 from comments.policy import get_policy
 
 from .models import Post
@@ -227,11 +226,9 @@ class PostPageCacheMiddleware:
         stored = cache.get(page_key)
         if stored is not None:
             headers, content, splices = stored
-            waiting = getattr(request, "comment_splices", None)
-            if waiting is not None:
-                waiting.update(splices)
-            elif splices:
-                content = splice(content, dict(splices))
+            if splices:
+                # Stored with threads, so the splicing middleware is there to put them in.
+                request.comment_splices.update(splices)
             return self._answer(request, headers, content)
         request.page_cache_key = page_key
         request.page_cache_lifetime = _lifetime(post, timezone.now())

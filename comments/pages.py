@@ -91,9 +91,9 @@ class StoredBytes(Func):
 
 def walk_rows(queryset, *, stored=True):
     """Named WALK_FIELDS rows of `queryset` in thread order, with `stored`: the stored HTML
-    (Comment.html) as UTF-8 bytes; with stored=False, None (draw_rows then reads the HTML of
-    only the comments it draws); with a condition (a Q, see _head_rows), the HTML of the
-    rows that meet it and None for the others."""
+    (Comment.html) as UTF-8 bytes; with stored=False, None; with a condition (a Q, see
+    _head_rows), the HTML of the rows that meet it and None for the others. draw_rows()
+    draws a comment without stored HTML from its full row."""
     queryset = queryset.in_thread_order()
     if stored is True:
         queryset = queryset.annotate(stored=StoredBytes("html"))
@@ -104,15 +104,6 @@ def walk_rows(queryset, *, stored=True):
             stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
         )
     return list(queryset.values_list(*WALK_FIELDS, "stored", named=True))
-
-
-def _stored_html(pks):
-    """{pk: stored HTML as UTF-8 bytes} of these comments, in one query."""
-    return dict(
-        Comment.objects.filter(pk__in=pks)
-        .annotate(stored=StoredBytes("html"))
-        .values_list("pk", "stored")
-    )
 
 
 @dataclass
@@ -671,7 +662,6 @@ def draw_rows(
     closings = {}
     threads = []
     late = []  # (pieces, index, pk): comments that cannot use the HTML stored for everyone
-    unread = []  # (pieces, index, pk): stored HTML not read with the rows (walk_rows)
     # The state of the thread being drawn; reset when the next thread starts.
     tree_id = pieces = stack = previous = cut = depth = budget = top = None
     replies = shown = kept_index = 0
@@ -724,15 +714,13 @@ def draw_rows(
         if (
             row.html_version != version
             or link_base
-            or row.stored == b""
+            or not row.stored
             or not public(row.status)
             or (
                 hidden and (pk in hidden or row.parent_id in hidden or row.in_reply_to_id in hidden)
             )
         ):
             late.append((pieces, len(pieces), pk))
-        elif row.stored is None:
-            unread.append((pieces, len(pieces), pk))
         pieces.append(row.stored)
         shown += 1
         if staff:
@@ -742,12 +730,6 @@ def draw_rows(
         previous = row
     if pieces is not None:
         _finish(threads, tree_id, pieces, stack, previous, cut, shown, tags, closings)
-    if unread:
-        stored = _stored_html([pk for _, _, pk in unread])
-        for target, index, pk in unread:
-            target[index] = stored.get(pk) or b""
-            if not target[index]:
-                late.append((target, index, pk))
     if late:
         # Drawn now, from one query.
         drawn = _draw_now(
