@@ -159,10 +159,13 @@ def term_rows(pks):
     ]
 
 
-def read_head(querysets):
-    """Named rows of the UNION ALL of these head_rows() querysets, in one query."""
+def read_head(querysets, *, as_queryset=False):
+    """Named rows of the UNION ALL of these head_rows() querysets, in one query (or, with
+    `as_queryset`, that query unread)."""
     first, *rest = querysets
     rows = first.union(*rest, all=True).order_by("head_position", "head_name", "head_pk")
+    if as_queryset:
+        return rows
     return [HeadRow(*row) for row in rows]
 
 

@@ -9,7 +9,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Value
 
-from .models import Category, SiteSettings, SocialLink, head_rows, load_terms, read_head, term_rows
+from .models import (
+    Category,
+    HeadRow,
+    SiteSettings,
+    SocialLink,
+    head_rows,
+    load_terms,
+    read_head,
+    term_rows,
+)
+from .prepared import Prepared
 
 CACHE_KEY = "blog:site-context:v1"
 SITE_CACHE_SECONDS = 60 * 15
@@ -31,7 +41,7 @@ def site_context_and_terms(posts):
     if context is not None:
         load_terms(posts)
         return context
-    rows = read_head([*term_rows([post.pk for post in posts]), *_site_rows()])
+    rows = [HeadRow(*row) for row in _HEAD.rows([post.pk for post in posts])]
     load_terms(posts, rows)
     return _context_from(rows)
 
@@ -62,6 +72,10 @@ def _site_rows():
             description="description",
         ),
     ]
+
+
+# The terms of the posts with these pks and the site's rows, compiled once (blog/prepared.py).
+_HEAD = Prepared(lambda pks: read_head([*term_rows(pks), *_site_rows()], as_queryset=True))
 
 
 def _context_from(rows):

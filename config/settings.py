@@ -154,7 +154,7 @@ CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="threadline")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
@@ -162,7 +162,7 @@ if REDIS_URL:
 elif PRODUCTION:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "config.cache.DatabaseCache",
             "LOCATION": "threadline_cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             # Room for the site settings and a few thousand avatars before old entries go.
@@ -174,7 +174,7 @@ else:
     # entries would evict a big page's threads while it is still being stored.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "config.cache.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": env.int("LOCMEM_CACHE_MAX_ENTRIES", default=100_000)},
         }
     }
