@@ -201,6 +201,7 @@ def store_forest(post, forest, *, status="approved", reasons=(), start=None):
                 row.parent_id = row.parent.pk if row.parent is not None else None
             Comment.objects.bulk_create(batch, batch_size=2000)
         if status == "approved":
-            Post.objects.filter(pk=post.pk).update(comment_count=len(rows))
+            threads = sum(1 for row in rows if row.parent is None)
+            Post.objects.filter(pk=post.pk).update(comment_count=len(rows), thread_count=threads)
     redraw_stale(Comment.objects.filter(post=post))
     return rows

@@ -322,6 +322,12 @@ class Post(models.Model):
     # Kept up to date by the comments app whenever a comment is posted or changes status,
     # so lists of posts show counts without a query per post.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # The number of threads the public sees (top-level comments with something public in
+    # their thread), kept with comment_count by the comments app, so that a page of the
+    # discussion knows how many pages there are, and reaches the last ones from the end,
+    # without counting thousands of threads. NULL (posts from before the field) means "not
+    # counted yet": the page then counts them itself.
+    thread_count = models.PositiveIntegerField(null=True, default=0, editable=False)
     # A new random number whenever the post's list of threads may have changed (a comment
     # added, moderated, deleted, featured...): the cached page index and featured list of the
     # discussion are keyed by it (comments/caching.py). Random, not a counter, so that a

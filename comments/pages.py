@@ -41,6 +41,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
+from blog.models import Post
+
 from . import caching
 from .drawing import FULL_FIELDS, draw, fragment_version, make_node, parts
 from .models import Comment
@@ -527,6 +529,14 @@ def _page_index(post, order, number, per_page, pending_ids, *, cached):
 
     def compute():
         nonlocal number
+        total = None if pending_ids else _stored_thread_count(post)
+        if total:
+            number = min(number, math.ceil(total / per_page))
+            rows = _page_of_counted(post, order, (number - 1) * per_page, per_page, total)
+            if rows:
+                return number, rows, total
+            # The stored count is ahead of the rows (written outside comments.posting):
+            # count them.
         start = (number - 1) * per_page
         rows, total = _page_of_roots(post, order, start, per_page, pending_ids)
         if not rows and total:
@@ -548,6 +558,25 @@ def _page_index(post, order, number, per_page, pending_ids, *, cached):
     tree_ids = [r[0] for r in rows]
     caching.set_many({key: (number, tree_ids, total)})
     return number, tree_ids, total, {r[0]: (r[1], r[2]) for r in rows}
+
+
+def _stored_thread_count(post):
+    """Post.thread_count when `post` is a Post that holds it (None: count the threads)."""
+    if not isinstance(post, Post) or "thread_count" in post.get_deferred_fields():
+        return None
+    return post.thread_count
+
+
+def _page_of_counted(post, order, start, per_page, total):
+    """(tree_id, rght, thread_stamp) of one page of the public's threads, `total` of them:
+    read from whichever end of the order is nearer, so that the first and the last pages
+    cost a few rows of the index, not an OFFSET past every thread before them."""
+    fields = ("tree_id", "rght", "thread_stamp")
+    end = min(start + per_page, total)
+    if start <= total - end:
+        return list(ordered_roots(post, order).values_list(*fields)[start:end])
+    backwards = ordered_roots(post, order).reverse().values_list(*fields)
+    return list(reversed(backwards[total - end : total - start]))
 
 
 def _page_of_roots(post, order, start, per_page, pending_ids=()):

@@ -41,6 +41,7 @@ from blog.models import Post, new_stamp
 from . import drawing
 from .caching import discussion_changed
 from .models import Comment, CommentRevision
+from .pages import thread_count
 from .policy import Refusal, combine, get_policy
 
 # Any constant works; it only has to be the same for every process that allocates tree ids.
@@ -164,7 +165,8 @@ def save_new_comment(comment, *, check_parent=True):
         # The new comment moves its root's rght, which names the thread's cache entry; the
         # post's thread list gets a new stamp in the statement that locks the post.
         stamp = new_stamp()
-        lock_post(comment.post_id, count=1 if public else 0, stamp=stamp)
+        threads = 1 if public and parent_id is None else 0
+        lock_post(comment.post_id, count=1 if public else 0, stamp=stamp, threads=threads)
         if parent_id is None:
             lock_new_trees()
             tree_id, next_pk = _next_tree_id_and_pk()
@@ -175,6 +177,8 @@ def save_new_comment(comment, *, check_parent=True):
             problem = parent_problem(parent, comment.post) if check_parent else None
             if parent is None or problem:
                 raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
+            if public and not parent.is_public:
+                threads = _revived_thread(comment.post_id, parent.tree_id)
             if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:
                 comment.in_reply_to = parent
                 parent = parent.parent
@@ -194,7 +198,19 @@ def save_new_comment(comment, *, check_parent=True):
         if Comment.post.is_cached(comment):
             # The caller's Post object stays current for a page drawn from it next.
             comment.post.comments_stamp = stamp
+            if comment.post.thread_count is not None:
+                comment.post.thread_count += threads
     return comment
+
+
+def _revived_thread(post_id, tree_id):
+    """1 when a public reply under a hidden comment is its thread's first public comment:
+    the thread then takes a place on the pages (comments.pages.roots), one more in
+    Post.thread_count. Before the insert, and rare: replies go under public comments."""
+    if Comment.objects.public().filter(tree_id=tree_id).exists():
+        return 0
+    Post.objects.filter(pk=post_id).update(thread_count=F("thread_count") + 1)
+    return 1
 
 
 # What the posting path reads of a parent (and of the parent's parent, for the depth cap):
@@ -531,12 +547,14 @@ def _recount(post_ids):
     )
     # Whatever changed the count may have changed the list of threads too: a new stamp.
     Post.objects.filter(pk__in=post_ids).update(
-        comment_count=Coalesce(Subquery(approved), Value(0)), comments_stamp=new_stamp()
+        comment_count=Coalesce(Subquery(approved), Value(0)),
+        thread_count=thread_count(OuterRef("pk")),
+        comments_stamp=new_stamp(),
     )
 
 
 def recount(post_ids):
-    """Recompute Post.comment_count for these posts (used after bulk imports)."""
+    """Recompute Post.comment_count and thread_count for these posts (after bulk imports)."""
     with transaction.atomic():
         _recount(list(post_ids))
 
@@ -577,10 +595,10 @@ def _lock_number(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big", signed=True)
 
 
-def lock_post(post_id, *, count=0, stamp=None):
+def lock_post(post_id, *, count=0, stamp=None, threads=0):
     """Take the tree lock of one post for the rest of the transaction; with `count`, add that
     many to its comment_count in the same statement, and with `stamp` give its thread list
-    that new stamp (comments/caching.py).
+    that new stamp (comments/caching.py) and add `threads` to its thread_count.
 
     PostgreSQL: an UPDATE of the row locks it against every other writer's SELECT ... FOR
     UPDATE or UPDATE as surely as FOR UPDATE does. SQLite (no row locks): the IMMEDIATE
@@ -593,7 +611,7 @@ def lock_post(post_id, *, count=0, stamp=None):
             if stamp is None:
                 cursor.execute(_count_sql(False), [count, post_id])
             else:
-                cursor.execute(_count_sql(True), [count, stamp, post_id])
+                cursor.execute(_count_sql(True), [count, stamp, threads, post_id])
     elif connection.features.has_select_for_update:
         list(Post.objects.select_for_update().filter(pk=post_id).values("pk"))
 
@@ -603,7 +621,8 @@ def _count_sql(with_stamp):
     quote = connection.ops.quote_name
     column = quote(Post._meta.get_field("comment_count").column)
     stamp = quote(Post._meta.get_field("comments_stamp").column)
-    also = f", {stamp} = %s" if with_stamp else ""
+    threads = quote(Post._meta.get_field("thread_count").column)
+    also = f", {stamp} = %s, {threads} = {threads} + %s" if with_stamp else ""
     return (
         f"UPDATE {quote(Post._meta.db_table)} SET {column} = {column} + %s{also} "  # noqa: S608
         f"WHERE {quote(Post._meta.pk.column)} = %s"

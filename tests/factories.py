@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.utils import timezone
 
 from blog.models import Category, Post, Tag
@@ -76,7 +77,14 @@ class CommentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         if not kwargs.pop("stored", False):
-            return super()._create(model_class, *args, **kwargs)
+            comment = super()._create(model_class, *args, **kwargs)
+            others = Comment.objects.public().filter(tree_id=comment.tree_id)
+            if comment.is_public and not others.exclude(pk=comment.pk).exists():
+                # Its thread's first public comment: one more thread (as posting counts).
+                Post.objects.filter(pk=comment.post_id).update(
+                    thread_count=models.F("thread_count") + 1
+                )
+            return comment
         return save_new_comment(model_class(*args, **kwargs), check_parent=False)
 
 
@@ -155,7 +163,7 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
     """
     import random
 
-    from django.db.models import Max
+    from django.db.models import F, Max
 
     from comments.formatting import render_comment_body
     from comments.trees import number_forest
@@ -186,8 +194,10 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
     number_forest([(node, node.parent) for node in nodes], first_tree_id=next_tree)
     for level in range(max_level + 1):
         Comment.objects.bulk_create([node for node in nodes if node.level == level])
+    public = [node for node in nodes if node.status == "approved"]
     Post.objects.filter(pk=post.pk).update(
-        comment_count=sum(1 for node in nodes if node.status == "approved")
+        comment_count=F("comment_count") + len(public),
+        thread_count=F("thread_count") + sum(1 for node in public if node.parent is None),
     )
     if draw:
         redraw_stale(Comment.objects.filter(post=post))
