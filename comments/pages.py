@@ -3,8 +3,9 @@
 Reading a page is mostly a string join of the HTML stored with each comment
 (comments/drawing.py):
 
-1. one query: the tree ids of this page's threads in the reader's order, with the number of
-   threads (a window count, so no separate COUNT query),
+1. one query: the tree ids of this page's threads in the reader's order; the number of
+   threads is stored on the post (Post.thread_count), or counted in the same query for a
+   viewer with held comments of their own,
 2. one query: every comment of those trees in thread order, as named rows with the stored HTML,
 3. only when needed, one more query: the full rows of comments that must be drawn now
    (placeholders, the viewer's own held comment, a reply whose parent is now hidden, a stale
