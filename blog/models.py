@@ -159,14 +159,15 @@ def term_rows(pks):
     ]
 
 
-def read_head(querysets, *, as_queryset=False):
-    """Named rows of the UNION ALL of these head_rows() querysets, in one query (or, with
-    `as_queryset`, that query unread)."""
+def head_union(querysets):
+    """The UNION ALL of these head_rows() querysets, in (position, name, pk) order."""
     first, *rest = querysets
-    rows = first.union(*rest, all=True).order_by("head_position", "head_name", "head_pk")
-    if as_queryset:
-        return rows
-    return [HeadRow(*row) for row in rows]
+    return first.union(*rest, all=True).order_by("head_position", "head_name", "head_pk")
+
+
+def read_head(querysets):
+    """Named rows of head_union(querysets), in one query."""
+    return [HeadRow(*row) for row in head_union(querysets)]
 
 
 class HeadRow(NamedTuple):

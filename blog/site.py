@@ -15,6 +15,7 @@ from .models import (
     SiteSettings,
     SocialLink,
     head_rows,
+    head_union,
     load_terms,
     read_head,
     term_rows,
@@ -75,7 +76,7 @@ def _site_rows():
 
 
 # The terms of the posts with these pks and the site's rows, compiled once (blog/prepared.py).
-_HEAD = Prepared(lambda pks: read_head([*term_rows(pks), *_site_rows()], as_queryset=True))
+_HEAD = Prepared(lambda pks: head_union([*term_rows(pks), *_site_rows()]))
 
 
 def _context_from(rows):

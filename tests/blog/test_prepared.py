@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import F
 
-from blog.models import Post, read_head, term_rows
+from blog.models import Post, head_union, term_rows
 from blog.prepared import Prepared
 from tests.factories import CategoryFactory, PostFactory, TagFactory
 
@@ -14,10 +14,10 @@ def test_each_run_reads_the_rows_of_its_own_ids(django_assert_num_queries):
     first, second = PostFactory(), PostFactory()
     first.categories.add(CategoryFactory(name="Rail"))
     second.tags.add(TagFactory(name="Night trains"), TagFactory(name="Sleepers"))
-    prepared = Prepared(lambda pks: read_head(term_rows(pks), as_queryset=True))
+    prepared = Prepared(lambda pks: head_union(term_rows(pks)))
 
     for pks in ([first.pk], [second.pk], [first.pk, second.pk], [second.pk]):
-        expected = list(read_head(term_rows(pks), as_queryset=True))
+        expected = list(head_union(term_rows(pks)))
         with django_assert_num_queries(1):
             assert prepared.rows(pks) == expected
     assert [row[4] for row in prepared.rows([second.pk])] == ["Night trains", "Sleepers"]
