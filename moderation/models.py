@@ -14,37 +14,80 @@ from django.utils import timezone
 
 from comments.models import Comment
 
-# The settings row in Django's cache (Redis or the database in production, shared by every
-# worker). Every save or delete clears it, at once and again when the transaction commits, so
-# no worker keeps reading an old copy; the timeout bounds what a change made around the ORM
-# (raw SQL, a restore) leaves behind.
+# What the policy reads for every new comment, in Django's cache (Redis or the database in
+# production, shared by every worker): the settings row, the blocklist and the names of staff.
+# Every save or delete clears its entry, at once and again when the transaction commits, so no
+# worker keeps reading an old copy; the timeout bounds what a change made around the ORM (raw
+# SQL, a restore, a bulk update of users) leaves behind.
 SETTINGS_CACHE_KEY = "moderation:settings:v1"
 SETTINGS_CACHE_SECONDS = 60 * 15
+BLOCKLIST_CACHE_KEY = "moderation:blocklist:v1"
+STAFF_NAMES_CACHE_KEY = "moderation:staff-names:v1"
+POLICY_CACHE_SECONDS = 60 * 15
+
+
+def _clear(key):
+    cache.delete(key)
+    # A worker that read the rows between the first delete and the commit cached the old
+    # values: clear again once the change is visible to everyone.
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def clear_settings_cache():
-    cache.delete(SETTINGS_CACHE_KEY)
-    # A worker that read the row between the first delete and the commit cached the old
-    # values: clear again once the change is visible to everyone.
-    transaction.on_commit(lambda: cache.delete(SETTINGS_CACHE_KEY))
+    _clear(SETTINGS_CACHE_KEY)
 
 
-class ModerationSettingsQuerySet(models.QuerySet):
-    """Bulk writes clear the cached row too (they bypass save() and delete())."""
+def clear_blocklist_cache():
+    _clear(BLOCKLIST_CACHE_KEY)
+
+
+def clear_staff_names_cache(update_fields=None, **kwargs):
+    """Also a receiver of the user model's post_save and post_delete (ModerationConfig); a
+    login's save of last_login alone changes no name."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    _clear(STAFF_NAMES_CACHE_KEY)
+
+
+class _ClearingQuerySet(models.QuerySet):
+    """Bulk writes clear the cached copy too (they bypass save() and delete())."""
+
+    def _cleared(self):
+        raise NotImplementedError
 
     def update(self, **kwargs):
         changed = super().update(**kwargs)
-        clear_settings_cache()
+        self._cleared()
         return changed
 
     update.alters_data = True
 
     def delete(self):
         deleted = super().delete()
-        clear_settings_cache()
+        self._cleared()
         return deleted
 
     delete.alters_data = True
+
+    def bulk_create(self, *args, **kwargs):
+        made = super().bulk_create(*args, **kwargs)
+        self._cleared()
+        return made
+
+    def bulk_update(self, *args, **kwargs):
+        changed = super().bulk_update(*args, **kwargs)
+        self._cleared()
+        return changed
+
+
+class ModerationSettingsQuerySet(_ClearingQuerySet):
+    def _cleared(self):
+        clear_settings_cache()
+
+
+class BlockedTermQuerySet(_ClearingQuerySet):
+    def _cleared(self):
+        clear_blocklist_cache()
 
 
 class ModerationSettings(models.Model):
@@ -166,11 +209,46 @@ class BlockedTerm(models.Model):
     note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = BlockedTermQuerySet.as_manager()
+
     class Meta:
         ordering = ["phrase"]
 
     def __str__(self):
         return self.phrase
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        clear_blocklist_cache()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        clear_blocklist_cache()
+        return deleted
+
+    @classmethod
+    def entries(cls):
+        """Every (phrase, action), from the cache when it is there (no query)."""
+        terms = cache.get(BLOCKLIST_CACHE_KEY)
+        if terms is None:
+            terms = list(cls.objects.order_by("phrase").values_list("phrase", "action"))
+            cache.set(BLOCKLIST_CACHE_KEY, terms, POLICY_CACHE_SECONDS)
+        return terms
+
+
+def staff_names():
+    """The usernames and full names of every member of staff, from the cache when it is there
+    (no query). A guest may not take one (moderation.policy, impersonation)."""
+    names = cache.get(STAFF_NAMES_CACHE_KEY)
+    if names is None:
+        from django.contrib.auth import get_user_model  # noqa: PLC0415 (models load first)
+
+        names = []
+        for user in get_user_model().objects.filter(is_staff=True).order_by("pk"):
+            names += [user.get_username(), user.get_full_name()]
+        names = [name for name in names if name]
+        cache.set(STAFF_NAMES_CACHE_KEY, names, POLICY_CACHE_SECONDS)
+    return names
 
 
 class BanQuerySet(models.QuerySet):

@@ -34,17 +34,16 @@ from contextlib import suppress
 from datetime import timedelta
 from functools import cache
 
-from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from comments.models import Comment, sent_from
+from comments.models import Comment
 from comments.policy import SEVERITY, ApproveAll, Reason, Refusal, Verdict
 
 from . import blocklist
-from .models import Ban, BlockedTerm, Commenter, ModerationSettings
+from .models import BlockedTerm, ModerationSettings, staff_names
+from .sender import sender_facts
 
 logger = logging.getLogger(__name__)
 Status = Comment.Status
@@ -139,11 +138,12 @@ class ModerationPolicy(ApproveAll):
         """
         config = _settings(submission)
         comment = submission.comment
+        facts = _sender_facts(submission, config)
         refusal = (
-            self._banned(comment, config)
+            self._banned(facts)
             or self._suspended(submission)
-            or self._flood(comment, config)
-            or self._duplicate(comment, config)
+            or self._flood(facts, config)
+            or self._duplicate(comment, facts)
         )
         if refusal:
             # Nothing is stored for a refused comment; the log says why it was turned away.
@@ -155,13 +155,12 @@ class ModerationPolicy(ApproveAll):
                 refusal[1].text,
             )
             return Verdict(status=Status.SPAM, reasons=[refusal[1]], refusal=refusal[0])
-        return _verdict(self._first_time(submission, config))
+        return _verdict(self._first_time(submission, config, facts))
 
     # Refusals: (Refusal, Reason for the log) or None.
 
-    def _banned(self, comment, config):
-        email = comment.email or (comment.user.email if comment.user_id else "")
-        ban = Ban.objects.matching(email=email, ip_address=comment.ip_address).first()
+    def _banned(self, facts):
+        ban = facts.ban()
         if ban:
             reason = Reason(ReasonCode.BANNED, f"Refused: banned ({ban}).")
             return Refusal(BANNED_MESSAGE, status_code=403), reason
@@ -176,14 +175,10 @@ class ModerationPolicy(ApproveAll):
         reason = Reason(ReasonCode.SUSPENDED, f"Refused: suspended until {until}.")
         return Refusal(message, status_code=403), reason
 
-    def _flood(self, comment, config):
-        if not config.flood_limit:
+    def _flood(self, facts, config):
+        if not config.flood_limit or facts.recent is None:
             return None
-        since = timezone.now() - timedelta(minutes=1)
-        recent = _sent_since(comment, since, by_ip=True)
-        if recent is None:
-            return None
-        if recent.count() >= config.flood_limit:
+        if facts.recent >= config.flood_limit:
             message = (
                 "You are posting too fast: at most "
                 f"{config.flood_limit} comments a minute. Please wait a minute and try again."
@@ -193,39 +188,17 @@ class ModerationPolicy(ApproveAll):
             )
         return None
 
-    def _duplicate(self, comment, config):
-        if not config.duplicate_hours:
-            return None
-        since = timezone.now() - timedelta(hours=config.duplicate_hours)
-        recent = _sent_since(comment, since, by_ip=False, fields=("created_at", "body"))
-        if recent is None:
+    def _duplicate(self, comment, facts):
+        if facts.texts is None:
             return None
         text = _normalise(comment.body)
-        # The 200 most recent are enough to catch a resubmission.
-        bodies = (body for _, body in recent.order_by("-created_at")[:200])
-        if any(_normalise(body) == text for body in bodies):
+        # The most recent 200 (moderation.sender) are enough to catch a resubmission.
+        if any(_normalise(body) == text for body in facts.texts):
             message = "You have already posted this comment."
             return Refusal(message, status_code=400), Reason(
                 ReasonCode.DUPLICATE, "Refused: duplicate of a recent comment."
             )
         return None
-
-    @staticmethod
-    def _approved_before(submission):
-        """How many approved comments make this sender a known commenter.
-
-        A signed-in user is known by their account. A guest only when the name and the e-mail
-        both match an approved comment (WordPress's rule) and the browser carries the signed
-        token issued with an earlier comment for that address: typing someone else's e-mail
-        is not enough to skip moderation.
-        """
-        comment = submission.comment
-        if comment.user_id:
-            return Comment.objects.public().filter(user_id=comment.user_id).count()
-        email = (comment.email or "").strip().lower()
-        if not email or submission.token_email != email:
-            return 0
-        return Comment.objects.public().from_email(email).named(comment.name.strip()).count()
 
     # Outcomes: lists of (status, Reason).
 
@@ -246,7 +219,7 @@ class ModerationPolicy(ApproveAll):
         return []
 
     def _blocklist(self, comment):
-        terms = list(BlockedTerm.objects.values_list("phrase", "action"))
+        terms = BlockedTerm.entries()
         if not terms:
             return []
         actions = dict(terms)
@@ -299,7 +272,7 @@ class ModerationPolicy(ApproveAll):
         text = "Held: every comment on this post is reviewed."
         return [(Status.PENDING, Reason(ReasonCode.POST_HOLD, text))]
 
-    def _first_time(self, submission, config):
+    def _first_time(self, submission, config, facts):
         comment = submission.comment
         user = comment.user if comment.user_id else None
         if user is not None and user.is_staff:
@@ -311,7 +284,7 @@ class ModerationPolicy(ApproveAll):
         if commenter is not None and commenter.trusted and _proven_address(submission):
             text = "Published: trusted by a moderator."
             return [(Status.APPROVED, Reason(ReasonCode.TRUSTED, text))]
-        approved = self._approved_before(submission)
+        approved = facts.approved
         if approved >= config.trust_after:
             text = f"Published: known commenter ({approved} approved)."
             return [(Status.APPROVED, Reason(ReasonCode.KNOWN, text))]
@@ -334,37 +307,45 @@ def _settings(submission):
     return submission.scratch["settings"]
 
 
-def _sent_since(comment, since, *, by_ip, fields=("pk",)):
-    """The `fields` of the comments from the same sender (same e-mail in any case, same
-    account, and with `by_ip` the same IP address) created since `since`, or None when
-    nothing identifies the sender.
+def _sender_facts(submission, config):
+    """What the sender checks need (moderation.sender), in one statement under the sender lock.
 
-    Each way of knowing the sender is a term its own index serves (comment_email_created,
-    comment_user_created, comment_ip_created), with the rule's date bound: both databases
-    read each index for the sender's recent rows only (SQLite's MULTI-INDEX OR, PostgreSQL's
-    BitmapOr), and a comment with both the e-mail and the IP address counts once.
+    The comments of the sender are those from the same e-mail address in any case, the same
+    account, and for the flood limit the same IP address. The known-commenter count (rule 8)
+    is asked for only when it can matter: a signed-in user is known by their account; a guest
+    only when the name and the e-mail both match approved comments (WordPress's rule) and the
+    browser carries the signed token issued with an earlier comment for that address, so
+    typing someone else's e-mail is not enough to skip moderation.
     """
-    condition = Q()
-    if comment.email:
-        condition |= Q(sent_from(comment.email))
-    if comment.user_id:
-        condition |= Q(user_id=comment.user_id)
-    if by_ip and comment.ip_address:
-        condition |= Q(ip_address=comment.ip_address)
-    if not condition:
-        return None
-    return Comment.objects.filter(condition, created_at__gte=since).values_list(*fields)
+    comment = submission.comment
+    now = timezone.now()
+    user = comment.user if comment.user_id else None
+    known = None
+    if user is not None:
+        if not user.is_staff and user.pk != comment.post.author_id:
+            known = ("user", comment.user_id)
+    elif _proven_address(submission):
+        known = ("guest", (comment.email or "").strip().lower(), comment.name.strip())
+    facts = sender_facts(
+        email=comment.email or "",
+        user_id=comment.user_id,
+        ip_address=comment.ip_address,
+        ban_email=comment.email or (user.email if user is not None else ""),
+        now=now,
+        flood_since=now - timedelta(minutes=1) if config.flood_limit else None,
+        duplicate_since=(
+            now - timedelta(hours=config.duplicate_hours) if config.duplicate_hours else None
+        ),
+        known=known,
+    )
+    submission.scratch["commenter"] = facts.commenter()
+    return facts
 
 
 def _commenter(submission):
-    """The moderators' record of this sender (trusted, suspended), or None. Read under the
-    sender lock, once per comment."""
-    if "commenter" not in submission.scratch:
-        comment = submission.comment
-        email = comment.email or (comment.user.email if comment.user_id else "")
-        found = Commenter.objects.for_email(email).first() if email else None
-        submission.scratch["commenter"] = found
-    return submission.scratch["commenter"]
+    """The moderators' record of this sender (trusted, suspended), or None: read with the
+    sender's facts, under the sender lock, once per comment."""
+    return submission.scratch.get("commenter")
 
 
 def _proven_address(submission):
@@ -380,12 +361,13 @@ ROLE_NAMES = ("Admin", "Administrator", "Moderator", "Moderation", "Staff", "Edi
 
 
 def _protected_names(post):
-    """Names a guest may not take: roles, the post's author and every member of staff."""
-    names = list(ROLE_NAMES)
-    people = get_user_model().objects.filter(Q(is_staff=True) | Q(pk=post.author_id))
-    for user in people.only("username", "first_name", "last_name"):
-        names += [user.get_username(), user.get_full_name()]
-    return [name for name in names if name]
+    """Names a guest may not take: roles, every member of staff (cached,
+    moderation.models.staff_names) and the post's author."""
+    names = [*ROLE_NAMES, *staff_names()]
+    author = post.author if post.author_id else None
+    if author is not None:
+        names += [name for name in (author.get_username(), author.get_full_name()) if name]
+    return names
 
 
 def _verdict(outcomes):
