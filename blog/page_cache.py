@@ -47,7 +47,7 @@ from comments.forms import new_stamp
 from comments.policy import get_policy
 
 from .models import Post
-from .views import post_page_queryset
+from .views import page_post
 
 SITE_STAMP_KEY = "post-page:site-stamp"
 ALLOWED_QUERY = {"cpage", "corder"}
@@ -167,12 +167,6 @@ def _lifetime(post, now):
     if closes is not None and closes > now:
         seconds = min(seconds, max(1, int((closes - now).total_seconds())))
     return seconds
-
-
-def page_post(slug):
-    """The post as its page shows it, or None: the one read of the post row, for the key
-    here and for the view (PostDetailView.get_object)."""
-    return post_page_queryset().filter(slug=slug).first()
 
 
 class PostPageCacheMiddleware:

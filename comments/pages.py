@@ -40,9 +40,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.utils import create_namedtuple_class
 from django.utils.safestring import mark_safe
 
 from blog.models import Post
+from blog.prepared import Prepared
 
 from . import caching
 from .drawing import FULL_FIELDS, draw, fragment_version, make_node, parts
@@ -107,6 +109,40 @@ def walk_rows(queryset, *, stored=True):
             stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
         )
     return list(queryset.values_list(*WALK_FIELDS, "stored", named=True))
+
+
+def _walk_queryset(queryset):
+    return queryset.in_thread_order().annotate(stored=StoredBytes("html"))
+
+
+# The walk of whole threads, with their stored HTML, runs on every cold page: compiled once
+# per number of threads (blog.prepared), as building it cost about as much as running it.
+_WALK_LISTED = Prepared(
+    lambda post, trees: _walk_queryset(
+        Comment.objects.filter(post_id=post[0], tree_id__in=trees)
+    ).values_list(*WALK_FIELDS, "stored")
+)
+_WALK_SPAN = Prepared(
+    lambda post, span: _walk_queryset(
+        Comment.objects.filter(post_id=post[0], tree_id__gte=span[0], tree_id__lte=span[1])
+    ).values_list(*WALK_FIELDS, "stored")
+)
+_WalkRow = create_namedtuple_class(*WALK_FIELDS, "stored")
+_TREE_ID = WALK_FIELDS.index("tree_id")
+
+
+def walk_trees(post_pk, tree_ids):
+    """walk_rows() of these whole threads of a post (the rows of these trees only)."""
+    if not tree_ids:
+        return []
+    if len(tree_ids) > MANY_TREES:
+        wanted = set(tree_ids)
+        rows = _WALK_SPAN.rows([post_pk], [min(tree_ids), max(tree_ids)])
+        rows = [row for row in rows if row[_TREE_ID] in wanted]
+    else:
+        rows = _WALK_LISTED.rows([post_pk], tree_ids)
+    new = tuple.__new__
+    return [new(_WalkRow, row) for row in rows]
 
 
 @dataclass
@@ -323,8 +359,7 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         if busy:
             rows, marks, ends = _heads(post, busy, whole, folds, roots, pending_ids)
         else:
-            trees, keep = _in_trees(Comment.objects.filter(post=post), whole)
-            rows = keep(walk_rows(trees))
+            rows = walk_trees(post.pk, whole)
             marks, ends = mark_rows(rows, pending_ids), {}
         for thread in draw_rows(
             rows,
@@ -572,12 +607,23 @@ def _page_of_counted(post, order, start, per_page, total):
     """(tree_id, rght, thread_stamp) of one page of the public's threads, `total` of them:
     read from whichever end of the order is nearer, so that the first and the last pages
     cost a few rows of the index, not an OFFSET past every thread before them."""
-    fields = ("tree_id", "rght", "thread_stamp")
     end = min(start + per_page, total)
     if start <= total - end:
-        return list(ordered_roots(post, order).values_list(*fields)[start:end])
-    backwards = ordered_roots(post, order).reverse().values_list(*fields)
-    return list(reversed(backwards[total - end : total - start]))
+        return _PAGE_OF_ROOTS.rows([post.pk], shape=(order, False, start, end))
+    backwards = _PAGE_OF_ROOTS.rows([post.pk], shape=(order, True, total - end, total - start))
+    return list(reversed(backwards))
+
+
+def _roots_slice(post, order, backwards, start, end):
+    roots = ordered_roots(post[0], order)
+    if backwards:
+        roots = roots.reverse()
+    return roots.values_list("tree_id", "rght", "thread_stamp")[start:end]
+
+
+# Compiled once per order and slice (blog.prepared): building the query cost more than
+# running it, on every cold page.
+_PAGE_OF_ROOTS = Prepared(_roots_slice)
 
 
 def _page_of_roots(post, order, start, per_page, pending_ids=()):
