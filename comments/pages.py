@@ -439,16 +439,15 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
     Returns (rows, Marks, {tree_id: (kept comments before the cut, visible comments from
     the cut on)}).
     """
-    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
     heads = {tree_id: folds[tree_id].replies + 2 + HEAD_SLACK for tree_id in tree_ids}
-    in_whole = Q(pk__in=[])
     if len(whole) > MANY_TREES:
-        in_whole = Q(post=post, tree_id__gte=min(whole), tree_id__lte=max(whole)) & ~Q(
-            tree_id__in=tree_ids
-        )
-    elif whole:
-        in_whole = Q(post=post, tree_id__in=whole)
-    rows = _head_rows(post, Q(post=post, status__in=others) | in_whole, folds, heads)
+        mode, span = "span", [min(whole), max(whole)]
+    else:
+        mode, span = ("list" if whole else "none"), list(whole)
+    busy = list(heads)
+    shape = (tuple((folds[t].depth, heads[t]) for t in busy), mode)
+    new = tuple.__new__
+    rows = [new(_WalkRow, row) for row in _HEADS.rows([post.pk], busy, span, shape=shape)]
     limits = dict(heads)
     wanted = set(whole)
     walked = [row for row in rows if row.tree_id in wanted]
@@ -518,6 +517,39 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
             ends[tree_id] = (before - bisect_left(skipped, row.lft), from_here)
             break
     return walked + head, marks, ends
+
+
+def _heads_query(post, busy, whole, limits, mode):
+    """The walk of _heads(): the busy threads' heads, the post's hidden comments and every
+    row of the `whole` threads (listed, or a span of tree ids less the busy ones)."""
+    post = post[0]
+    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
+    also = Q(post=post, status__in=others)
+    if mode == "span":
+        also |= Q(post=post, tree_id__gte=whole[0], tree_id__lte=whole[1]) & ~Q(tree_id__in=busy)
+    elif mode == "list":
+        also |= Q(post=post, tree_id__in=whole)
+    firsts = []
+    for tree_id, (depth, count) in zip(busy, limits, strict=True):
+        shallow = Comment.objects.filter(post=post, tree_id=tree_id)
+        if depth is not None:
+            shallow = shallow.filter(level__lt=depth)
+        firsts.append(Q(pk__in=shallow.order_by("lft").values("pk")[:count]))
+    return (
+        Comment.objects.filter(reduce(or_, firsts) | also)
+        .in_thread_order()
+        .annotate(
+            stored=Case(
+                When(status=Comment.Status.APPROVED, then=StoredBytes("html")),
+                output_field=BinaryField(),
+            )
+        )
+        .values_list(*WALK_FIELDS, "stored")
+    )
+
+
+# Compiled once per number of threads and fold (blog.prepared), as the walks above are.
+_HEADS = Prepared(_heads_query)
 
 
 def _head_rows(post, also, folds, heads):
