@@ -99,20 +99,25 @@ def walk_rows(queryset, *, stored=True):
     (Comment.html) as UTF-8 bytes; with stored=False, None; with a condition (a Q, see
     _head_rows), the HTML of the rows that meet it and None for the others. draw_rows()
     draws a comment without stored HTML from its full row."""
+    return list(_walk_queryset(queryset, stored).values_list(*WALK_FIELDS, "stored", named=True))
+
+
+def _walk_queryset(queryset, stored=True):
+    """`queryset` in thread order with `stored` (see walk_rows) annotated."""
     queryset = queryset.in_thread_order()
     if stored is True:
-        queryset = queryset.annotate(stored=StoredBytes("html"))
-    elif stored is False:
-        queryset = queryset.annotate(stored=Value(None, output_field=BinaryField()))
-    else:
-        queryset = queryset.annotate(
-            stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
-        )
-    return list(queryset.values_list(*WALK_FIELDS, "stored", named=True))
+        return queryset.annotate(stored=StoredBytes("html"))
+    if stored is False:
+        return queryset.annotate(stored=Value(None, output_field=BinaryField()))
+    return queryset.annotate(
+        stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
+    )
 
 
-def _walk_queryset(queryset):
-    return queryset.in_thread_order().annotate(stored=StoredBytes("html"))
+def _named(rows):
+    """Prepared walk rows as walk_rows() gives them (named tuples)."""
+    new = tuple.__new__
+    return [new(_WalkRow, row) for row in rows]
 
 
 # The walk of whole threads, with their stored HTML, runs on every cold page: compiled once
@@ -141,8 +146,7 @@ def walk_trees(post_pk, tree_ids):
         rows = [row for row in rows if row[_TREE_ID] in wanted]
     else:
         rows = _WALK_LISTED.rows([post_pk], tree_ids)
-    new = tuple.__new__
-    return [new(_WalkRow, row) for row in rows]
+    return _named(rows)
 
 
 @dataclass
@@ -446,8 +450,7 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
         mode, span = ("list" if whole else "none"), list(whole)
     busy = list(heads)
     shape = (tuple((folds[t].depth, heads[t]) for t in busy), mode)
-    new = tuple.__new__
-    rows = [new(_WalkRow, row) for row in _HEADS.rows([post.pk], busy, span, shape=shape)]
+    rows = _named(_HEADS.rows([post.pk], busy, span, shape=shape))
     limits = dict(heads)
     wanted = set(whole)
     walked = [row for row in rows if row.tree_id in wanted]
@@ -529,23 +532,22 @@ def _heads_query(post, busy, whole, limits, mode):
         also |= Q(post=post, tree_id__gte=whole[0], tree_id__lte=whole[1]) & ~Q(tree_id__in=busy)
     elif mode == "list":
         also |= Q(post=post, tree_id__in=whole)
+    in_head = _in_head(post, zip(busy, limits, strict=True))
+    return _walk_queryset(
+        Comment.objects.filter(in_head | also), Q(status=Comment.Status.APPROVED)
+    ).values_list(*WALK_FIELDS, "stored")
+
+
+def _in_head(post, heads):
+    """The condition "among the first `count` comments above `depth` of its thread", for
+    each (tree_id, (depth, count)) of `heads`."""
     firsts = []
-    for tree_id, (depth, count) in zip(busy, limits, strict=True):
+    for tree_id, (depth, count) in heads:
         shallow = Comment.objects.filter(post=post, tree_id=tree_id)
         if depth is not None:
             shallow = shallow.filter(level__lt=depth)
         firsts.append(Q(pk__in=shallow.order_by("lft").values("pk")[:count]))
-    return (
-        Comment.objects.filter(reduce(or_, firsts) | also)
-        .in_thread_order()
-        .annotate(
-            stored=Case(
-                When(status=Comment.Status.APPROVED, then=StoredBytes("html")),
-                output_field=BinaryField(),
-            )
-        )
-        .values_list(*WALK_FIELDS, "stored")
-    )
+    return reduce(or_, firsts)
 
 
 # Compiled once per number of threads and fold (blog.prepared), as the walks above are.
@@ -557,14 +559,7 @@ def _head_rows(post, also, folds, heads):
     thread above its fold depth and of the comments `also` selects, with the stored HTML
     of the public ones (the others are drawn from their rows: placeholders, the viewer's
     own)."""
-    firsts = []
-    for tree_id, count in heads.items():
-        depth = folds[tree_id].depth
-        shallow = Comment.objects.filter(post=post, tree_id=tree_id)
-        if depth is not None:
-            shallow = shallow.filter(level__lt=depth)
-        firsts.append(Q(pk__in=shallow.order_by("lft").values("pk")[:count]))
-    in_head = reduce(or_, firsts)
+    in_head = _in_head(post, ((t, (folds[t].depth, count)) for t, count in heads.items()))
     return walk_rows(
         Comment.objects.filter(in_head | also), stored=Q(status=Comment.Status.APPROVED)
     )

@@ -33,14 +33,6 @@ def _clear(key):
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def clear_settings_cache():
-    _clear(SETTINGS_CACHE_KEY)
-
-
-def clear_blocklist_cache():
-    _clear(BLOCKLIST_CACHE_KEY)
-
-
 def clear_staff_names_cache(update_fields=None, **kwargs):
     """Also a receiver of the user model's post_save and post_delete (ModerationConfig); a
     login's save of last_login alone changes no name."""
@@ -49,11 +41,20 @@ def clear_staff_names_cache(update_fields=None, **kwargs):
     _clear(STAFF_NAMES_CACHE_KEY)
 
 
-class _ClearingQuerySet(models.QuerySet):
-    """Bulk writes clear the cached copy too (they bypass save() and delete())."""
+def _cached(key, build, seconds=POLICY_CACHE_SECONDS):
+    """The value under `key`, built and stored on a miss."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
+class CachedCopyQuerySet(models.QuerySet):
+    """Bulk writes clear the model's cached copy too (they bypass save() and delete())."""
 
     def _cleared(self):
-        raise NotImplementedError
+        _clear(self.model.cache_key)
 
     def update(self, **kwargs):
         changed = super().update(**kwargs)
@@ -80,17 +81,26 @@ class _ClearingQuerySet(models.QuerySet):
         return changed
 
 
-class ModerationSettingsQuerySet(_ClearingQuerySet):
-    def _cleared(self):
-        clear_settings_cache()
+class CachedCopy(models.Model):
+    """A model whose rows the policy reads from a cached copy under `cache_key`: every save
+    and delete clears it (CachedCopyQuerySet clears it for bulk writes)."""
+
+    cache_key = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _clear(self.cache_key)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        _clear(self.cache_key)
+        return deleted
 
 
-class BlockedTermQuerySet(_ClearingQuerySet):
-    def _cleared(self):
-        clear_blocklist_cache()
-
-
-class ModerationSettings(models.Model):
+class ModerationSettings(CachedCopy):
     """The one row of moderation policy settings, edited in admin.
 
     The defaults follow WordPress's: a first-time guest waits for a moderator, a known
@@ -157,7 +167,8 @@ class ModerationSettings(models.Model):
         "Needs the optional “profanity” extra (alt-profanity-check); without it the rule is off.",
     )
 
-    objects = ModerationSettingsQuerySet.as_manager()
+    cache_key = SETTINGS_CACHE_KEY
+    objects = CachedCopyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "moderation settings"
@@ -166,27 +177,18 @@ class ModerationSettings(models.Model):
     def __str__(self):
         return "Moderation settings"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        clear_settings_cache()
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        clear_settings_cache()
-        return deleted
-
     @classmethod
     def load(cls):
         """The settings row, from the cache when it is there (no query); the row is made
         with its defaults the first time."""
-        obj = cache.get(SETTINGS_CACHE_KEY)
-        if obj is None:
-            obj, _ = cls.objects.get_or_create(pk=1)
-            cache.set(SETTINGS_CACHE_KEY, obj, SETTINGS_CACHE_SECONDS)
-        return obj
+        return _cached(
+            SETTINGS_CACHE_KEY,
+            lambda: cls.objects.get_or_create(pk=1)[0],
+            SETTINGS_CACHE_SECONDS,
+        )
 
 
-class BlockedTerm(models.Model):
+class BlockedTerm(CachedCopy):
     """A word or phrase that holds or rejects a comment containing it."""
 
     class Action(models.TextChoices):
@@ -209,7 +211,8 @@ class BlockedTerm(models.Model):
     note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = BlockedTermQuerySet.as_manager()
+    cache_key = BLOCKLIST_CACHE_KEY
+    objects = CachedCopyQuerySet.as_manager()
 
     class Meta:
         ordering = ["phrase"]
@@ -217,38 +220,28 @@ class BlockedTerm(models.Model):
     def __str__(self):
         return self.phrase
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        clear_blocklist_cache()
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        clear_blocklist_cache()
-        return deleted
-
     @classmethod
     def entries(cls):
         """Every (phrase, action), from the cache when it is there (no query)."""
-        terms = cache.get(BLOCKLIST_CACHE_KEY)
-        if terms is None:
-            terms = list(cls.objects.order_by("phrase").values_list("phrase", "action"))
-            cache.set(BLOCKLIST_CACHE_KEY, terms, POLICY_CACHE_SECONDS)
-        return terms
+        return _cached(
+            BLOCKLIST_CACHE_KEY,
+            lambda: list(cls.objects.order_by("phrase").values_list("phrase", "action")),
+        )
 
 
 def staff_names():
     """The usernames and full names of every member of staff, from the cache when it is there
     (no query). A guest may not take one (moderation.policy, impersonation)."""
-    names = cache.get(STAFF_NAMES_CACHE_KEY)
-    if names is None:
+
+    def build():
         from django.contrib.auth import get_user_model  # noqa: PLC0415 (models load first)
 
         names = []
         for user in get_user_model().objects.filter(is_staff=True).order_by("pk"):
             names += [user.get_username(), user.get_full_name()]
-        names = [name for name in names if name]
-        cache.set(STAFF_NAMES_CACHE_KEY, names, POLICY_CACHE_SECONDS)
-    return names
+        return [name for name in names if name]
+
+    return _cached(STAFF_NAMES_CACHE_KEY, build)
 
 
 class BanQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ test_sender_queries.py explains the statement on both databases). A ban or a com
 that matches is then loaded by its pk: rare, as both are moderators' decisions.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection
@@ -39,7 +39,7 @@ class SenderFacts:
     approved: int = 0
     # The texts of the sender's own comments (e-mail or account) since the duplicate window
     # opened, newest first; None when the rule is off or nothing identifies the sender.
-    texts: list | None = field(default=None)
+    texts: list | None = None
 
     def ban(self):
         return Ban.objects.filter(pk=self.ban_id).first() if self.ban_id else None
