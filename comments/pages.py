@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db.models import (
     BinaryField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -96,21 +97,26 @@ class StoredBytes(Func):
 
 def walk_rows(queryset, *, stored=True):
     """Named WALK_FIELDS rows of `queryset` in thread order, with `stored`: the stored HTML
-    (Comment.html) as UTF-8 bytes; with stored=False, None; with a condition (a Q, see
+    (models.Fragment) as UTF-8 bytes; with stored=False, None; with a condition (a Q, see
     _head_rows), the HTML of the rows that meet it and None for the others. draw_rows()
     draws a comment without stored HTML from its full row."""
     return list(_walk_queryset(queryset, stored).values_list(*WALK_FIELDS, "stored", named=True))
 
 
 def _walk_queryset(queryset, stored=True):
-    """`queryset` in thread order with `stored` (see walk_rows) annotated."""
+    """`queryset` in thread order with `html_version` (the stored HTML's version, None where
+    there is none) and `stored` (see walk_rows) annotated, from the fragment table."""
     queryset = queryset.in_thread_order()
+    if stored is False:  # every row is drawn from its full row: no join
+        return queryset.annotate(
+            html_version=Value(None, output_field=CharField()),
+            stored=Value(None, output_field=BinaryField()),
+        )
+    queryset = queryset.annotate(html_version=F("fragment__version"))
     if stored is True:
-        return queryset.annotate(stored=StoredBytes("html"))
-    if stored is False:
-        return queryset.annotate(stored=Value(None, output_field=BinaryField()))
+        return queryset.annotate(stored=StoredBytes("fragment__html"))
     return queryset.annotate(
-        stored=Case(When(stored, then=StoredBytes("html")), output_field=BinaryField())
+        stored=Case(When(stored, then=StoredBytes("fragment__html")), output_field=BinaryField())
     )
 
 

@@ -19,7 +19,7 @@ post row, then the new-tree lock, so writers never wait on each other in a circl
 Status changes (moderation) are plain QuerySet.update() calls that never touch tree columns.
 Post.comment_count (public comments only) is kept right by every function here.
 
-The stored page fragment of a comment (Comment.html, drawn by comments.drawing) is written
+The stored page fragment of a comment (models.Fragment, drawn by comments.drawing) is written
 here and nowhere else: after the insert of a new comment (store_fragment), after a change of
 its text (change_text) or of its editors' pick badge (set_featured), and when a template or
 setting change made fragments stale (redraw_stale).
@@ -40,7 +40,7 @@ from blog.models import Post, new_stamp
 
 from . import drawing
 from .caching import discussion_changed
-from .models import Comment, CommentRevision
+from .models import Comment, CommentRevision, Fragment
 from .pages import thread_count
 from .policy import Refusal, combine, get_policy
 
@@ -153,11 +153,10 @@ def save_new_comment(comment, *, check_parent=True):
 
     Few statements, each needed (tests/comments/test_posting_queries.py pins them): the lock,
     which for a public comment is also the UPDATE of Post.comment_count; one read of the
-    parent (with its own parent joined, for the depth cap) or of the next tree id, which also
-    reserves the new row's pk where the database lets us know it; for a reply, the shift of
-    the later rows (the nested-set insert django-mptt would make, without its second read of
-    the parent); and the INSERT, with the stored HTML drawn beforehand. Where the pk cannot be
-    known in advance the HTML follows in one UPDATE (store_fragment).
+    parent (with its own parent joined, for the depth cap) or of the next tree id; for a
+    reply, the shift of the later rows (the nested-set insert django-mptt would make, without
+    its second read of the parent); the INSERT; and the INSERT of its stored HTML into the
+    fragment table (kept apart so that the shift rewrites small rows).
     """
     parent_id = comment.parent_id
     public = comment.is_public
@@ -169,11 +168,11 @@ def save_new_comment(comment, *, check_parent=True):
         lock_post(comment.post_id, count=1 if public else 0, stamp=stamp, threads=threads)
         if parent_id is None:
             lock_new_trees()
-            tree_id, next_pk = _next_tree_id_and_pk()
+            tree_id = _next_tree_id()
             comment.parent = None
             comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
         else:
-            parent, next_pk = _locked_parent(parent_id)
+            parent = _locked_parent(parent_id)
             problem = parent_problem(parent, comment.post) if check_parent else None
             if parent is None or problem:
                 raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
@@ -187,14 +186,8 @@ def save_new_comment(comment, *, check_parent=True):
         # The comments named in the "in reply to" cues are loaded already.
         named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
         names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
-        if next_pk is None:
-            comment.save()
-            store_fragment(comment, names=names)
-        else:
-            comment.pk = next_pk
-            comment.render_body()
-            comment.html, comment.html_version = drawing.fragment(comment, names=names)
-            comment.save(force_insert=True)
+        comment.save()
+        store_fragment(comment, names=names, new=True)
         if Comment.post.is_cached(comment):
             # The caller's Post object stays current for a page drawn from it next.
             comment.post.comments_stamp = stamp
@@ -225,75 +218,45 @@ _PARENT_FIELDS = tuple(
 
 
 def _locked_parent(parent_id):
-    """(parent or None, the new row's pk or None), in one statement, under the tree lock.
+    """The parent (or None), in one statement, under the tree lock.
 
     Plain SQL, as this runs with every reply: building the ORM's join costs more than running
     it. The parent's own parent comes joined, cached on it (`parent.parent`)."""
     if not -(2**63) <= int(parent_id) < 2**63:
-        return None, None  # no such row (and the database could not even take the number)
-    next_pk_sql = _next_pk_sql()
+        return None  # no such row (and the database could not even take the number)
     with connection.cursor() as cursor:
-        cursor.execute(_parent_sql(next_pk_sql or "NULL"), [parent_id])
+        cursor.execute(_parent_sql(), [parent_id])
         row = cursor.fetchone()
     if row is None:
-        return None, None
+        return None
     width = len(_PARENT_FIELDS)
     parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[:width])
     if row[width + _PARENT_FIELDS.index("id")] is not None:
-        parent.parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[width : 2 * width])
-    return parent, row[-1]
+        parent.parent = Comment.from_db(connection.alias, _PARENT_FIELDS, row[width:])
+    return parent
 
 
 @cache
-def _parent_sql(next_pk_sql):
+def _parent_sql():
     quote = connection.ops.quote_name
     table = quote(Comment._meta.db_table)
     columns = [quote(Comment._meta.get_field(name).column) for name in _PARENT_FIELDS]
     selected = ", ".join([*(f"p.{c}" for c in columns), *(f"g.{c}" for c in columns)])
     pk, parent = quote(Comment._meta.pk.column), quote(Comment._meta.get_field("parent").column)
     return (
-        f"SELECT {selected}, {next_pk_sql} FROM {table} p "  # noqa: S608
+        f"SELECT {selected} FROM {table} p "  # noqa: S608
         f"LEFT JOIN {table} g ON g.{pk} = p.{parent} WHERE p.{pk} = %s"
     )
 
 
-def _next_tree_id_and_pk():
-    """The next free tree id (django-mptt's MAX + 1) and the new row's pk (or None), in one
-    statement, under the new-tree lock."""
+def _next_tree_id():
+    """The next free tree id (django-mptt's MAX + 1), under the new-tree lock."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     tree_id = connection.ops.quote_name(Comment._meta.get_field("tree_id").column)
-    next_pk_sql = _next_pk_sql() or "NULL"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX({tree_id}) FROM {table}), {next_pk_sql}")  # noqa: S608
-        top, next_pk = cursor.fetchone()
-    return (top or 0) + 1, next_pk
-
-
-def _next_pk_sql():
-    """SQL for the pk the next INSERT into the comment table may take, or None when it cannot
-    be known before the INSERT.
-
-    PostgreSQL: nextval() of the column's sequence reserves it (a failed insert leaves a gap,
-    as any failed insert does). SQLite: inside an IMMEDIATE transaction nobody else can
-    insert, and the table's AUTOINCREMENT key is one more than the largest ever used
-    (sqlite_sequence; MAX(id) too, in case the sequence row is missing).
-    """
-    table = Comment._meta.db_table
-    pk = Comment._meta.pk.column
-    if connection.vendor == "postgresql":
-        return f"nextval(pg_get_serial_sequence('{connection.ops.quote_name(table)}', '{pk}'))"
-    if connection.vendor == "sqlite" and _immediate_transactions():
-        quoted_table, quoted_pk = connection.ops.quote_name(table), connection.ops.quote_name(pk)
-        return (
-            f"MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), "
-            f"COALESCE((SELECT MAX({quoted_pk}) FROM {quoted_table}), 0)) + 1"
-        )
-    return None
-
-
-def _immediate_transactions():
-    options = connection.settings_dict.get("OPTIONS") or {}
-    return connection.in_atomic_block and options.get("transaction_mode") == "IMMEDIATE"
+        cursor.execute(f"SELECT MAX({tree_id}) FROM {table}")  # noqa: S608
+        (top,) = cursor.fetchone()
+    return (top or 0) + 1
 
 
 def _make_room_under(parent, comment):
@@ -320,15 +283,43 @@ def _make_room_under(parent, comment):
     parent.rght = right + 2
 
 
-def store_fragment(comment, *, names=None):
-    """Draw a saved comment and store its HTML with one UPDATE.
+def store_fragment(comment, *, names=None, new=False):
+    """Draw a saved comment and store its HTML (models.Fragment) with one statement.
 
     `names` maps the pks of public comments it answers to their names when the caller has
-    them; otherwise they are looked up.
+    them; otherwise they are looked up. `new`: the comment was inserted in this transaction,
+    so it has no stored HTML yet (a plain INSERT; otherwise the row is replaced).
     """
-    comment.html, comment.html_version = drawing.fragment(comment, names=names)
-    Comment.objects.filter(pk=comment.pk).update(
-        html=comment.html, html_version=comment.html_version
+    html, version = drawing.fragment(comment, names=names)
+    write_fragments([(comment.pk, html, version)], new=new)
+
+
+def write_fragments(rows, *, new=False):
+    """Store (comment pk, html, version) rows in the fragment table, replacing what a comment
+    had (or, with `new`, for comments that have none yet), with executemany in batches."""
+    sql = _fragment_sql(new)
+    with connection.cursor() as cursor:
+        if len(rows) == 1:
+            cursor.execute(sql, rows[0])
+            return
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
+
+
+@cache
+def _fragment_sql(new):
+    # INSERT ... ON CONFLICT: SQLite 3.24+ and PostgreSQL 9.5+ spell it the same way.
+    quote = connection.ops.quote_name
+    table = quote(Fragment._meta.db_table)
+    key, html, version = (
+        quote(Fragment._meta.get_field(name).column) for name in ("comment", "html", "version")
+    )
+    sql = f"INSERT INTO {table} ({key}, {html}, {version}) VALUES (%s, %s, %s)"  # noqa: S608
+    if new:
+        return sql
+    return (
+        f"{sql} ON CONFLICT ({key}) DO UPDATE SET "
+        f"{html} = EXCLUDED.{html}, {version} = EXCLUDED.{version}"
     )
 
 
@@ -474,18 +465,14 @@ def redraw_stale(queryset=None):
     """
     version = drawing.fragment_version()
     queryset = Comment.objects.all() if queryset is None else queryset
-    stale = queryset.exclude(html_version=version)
+    stale = queryset.exclude(fragment__version=version)
     post_ids = set(stale.values_list("post_id", flat=True).distinct())
     count = 0
     for post in Post.objects.filter(pk__in=post_ids).only("pk", "author_id"):
         rows = list(stale.filter(post=post).values(*drawing.FULL_FIELDS, "tree_id"))
         drawn = drawing.draw_rows_as_stored(rows, post_author_id=post.author_id)
         with transaction.atomic():
-            Comment.objects.bulk_update(
-                [Comment(pk=pk, html=html, html_version=version) for pk, html in drawn.items()],
-                ["html", "html_version"],
-                batch_size=500,
-            )
+            write_fragments([(pk, html, version) for pk, html in drawn.items()])
             discussion_changed(post.pk, {row["tree_id"] for row in rows})
         count += len(drawn)
     return count

@@ -37,7 +37,7 @@ from django.db.models import Max, Q
 
 from comments.drawing import FULL_FIELDS, draw, fragment_version, make_node
 from comments.formatting import render_comment_body
-from comments.models import Comment
+from comments.models import Comment, Fragment
 from comments.posting import (
     bulk_tree_writes,
     lock_new_trees,
@@ -45,6 +45,7 @@ from comments.posting import (
     rebuild_tree,
     recount,
     redraw_stale,
+    write_fragments,
 )
 from comments.trees import number_forest
 
@@ -134,27 +135,30 @@ def finish_comments(post, comments, *, neighbours=False):
     """Derived fields of bulk-written comments, through comments/ (the one place to retarget).
 
     Fills body_html (comments.formatting), draws each comment's fragment as store_fragment
-    does (comments.drawing's make_node and draw, and fragment_version), stores both with one
-    statement per comment, then recounts Post.comment_count (comments.posting.recount). With
-    `neighbours`, the replies of these comments are redrawn too, since their "in reply to"
-    names may have changed.
+    does (comments.drawing's make_node and draw, and fragment_version), stores body_html with
+    one UPDATE per comment and the fragments with comments.posting.write_fragments, then
+    recounts Post.comment_count (comments.posting.recount). With `neighbours`, the replies of
+    these comments are redrawn too, since their "in reply to" names may have changed.
     """
     version = fragment_version()
     names = _reply_names(comments)
-    rows = []
+    rows, fragments = [], []
     for comment in comments:
         comment.body_html = render_comment_body(comment.body)
         row = {name: getattr(comment, name) for name in FULL_FIELDS}
         node = make_node(row, post_author_id=post.author_id, names=names)
-        comment.html = draw(node)
-        rows.append((comment.body_html, comment.html, version, comment.pk))
+        rows.append((comment.body_html, comment.pk))
+        fragments.append((comment.pk, draw(node), version))
     _write_rows(rows)
+    write_fragments(fragments)
     if neighbours:
         pks = [comment.pk for comment in comments]
         for start in range(0, len(pks), CHUNK):
             chunk = pks[start : start + CHUNK]
             replies = Q(parent_id__in=chunk) | Q(in_reply_to_id__in=chunk)
-            Comment.objects.filter(replies, post=post).update(html_version="")
+            Fragment.objects.filter(comment__in=Comment.objects.filter(replies, post=post)).update(
+                version=""
+            )
         redraw_stale(Comment.objects.filter(post=post))
     recount([post.pk])
 
@@ -177,16 +181,14 @@ def _reply_names(comments):
 
 
 def _write_rows(rows):
-    """One UPDATE per comment through executemany: far cheaper than bulk_update's CASE."""
+    """One UPDATE of body_html per comment through executemany: far cheaper than
+    bulk_update's CASE."""
     table = connection.ops.quote_name(Comment._meta.db_table)
     columns = [
         connection.ops.quote_name(Comment._meta.get_field(name).column)
-        for name in ("body_html", "html", "html_version", "id")
+        for name in ("body_html", "id")
     ]
-    sql = (
-        f"UPDATE {table} SET {columns[0]} = %s, {columns[1]} = %s, {columns[2]} = %s "
-        f"WHERE {columns[3]} = %s"
-    )
+    sql = f"UPDATE {table} SET {columns[0]} = %s WHERE {columns[1]} = %s"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 1000):
             cursor.executemany(sql, rows[start : start + 1000])

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from blog.models import Category, Post, Tag
-from comments.models import Comment
+from comments.models import Comment, Fragment
 from comments.policy import Submission
 from comments.posting import draft_comment, post_comment, redraw_stale, save_new_comment
 
@@ -150,6 +150,11 @@ class ReportFactory(factory.django.DjangoModelFactory):
     comment = factory.SubFactory(CommentFactory)
     reason = "abuse"
     ip_address = factory.Sequence(lambda n: f"10.0.{n // 250}.{n % 250 + 1}")
+
+
+def stored_html(comment):
+    """The HTML stored for a comment (comments.models.Fragment), as the database holds it now."""
+    return Fragment.objects.get(comment_id=comment.pk).html
 
 
 def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="approved", draw=True):

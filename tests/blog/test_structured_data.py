@@ -148,18 +148,18 @@ def post_with_removed():
 
 def test_fragments_stored_by_the_old_template_are_redrawn(client, covered_post):
     """Stored HTML from before a template change is stale: drawn anew, then stored anew."""
-    from comments.models import Comment
+    from comments.models import Fragment
     from comments.posting import redraw_stale
 
     old = '<article id="comment-{pk}" class="comment depth-1" itemscope>old</article>'
-    for comment in Comment.objects.filter(post=covered_post):
-        Comment.objects.filter(pk=comment.pk).update(
-            html=old.format(pk=comment.pk), html_version="0123456789abcdef"
+    for stored in Fragment.objects.filter(comment__post=covered_post):
+        Fragment.objects.filter(pk=stored.pk).update(
+            html=old.format(pk=stored.pk), version="0123456789abcdef"
         )
     page = soup(client.get(covered_post.get_absolute_url()))
     assert len(page.select('article.comment[itemprop="comment"] h3')) == 3
     assert redraw_stale() == 3
-    assert not Comment.objects.filter(html__contains="old</article>").exists()
+    assert not Fragment.objects.filter(html__contains="old</article>").exists()
 
 
 # One site address

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from comments.drawing import fragment_version
-from comments.models import Comment
+from comments.models import Comment, Fragment
 from comments.pages import load_page
 from comments.posting import change_text, redraw_stale
 from tests.factories import submit_comment
@@ -19,10 +19,10 @@ def _post(post, parent=None, name="Ana", body="Hello"):
 
 def test_posting_stores_the_comments_html(post):
     comment = _post(post, body="Stored *once*")
-    comment.refresh_from_db()
-    assert comment.html_version == fragment_version()
-    assert comment.html.startswith(f'<article id="comment-{comment.pk}"')
-    assert "<em>once</em>" in comment.html
+    stored = Fragment.objects.get(comment=comment)
+    assert stored.version == fragment_version()
+    assert stored.html.startswith(f'<article id="comment-{comment.pk}"')
+    assert "<em>once</em>" in stored.html
 
 
 def test_stored_and_freshly_drawn_pages_are_identical(post):
@@ -30,13 +30,15 @@ def test_stored_and_freshly_drawn_pages_are_identical(post):
     reply = _post(post, parent=root, name="Reply")
     _post(post, parent=reply, name="Deeper")
     stored = load_page(post, staff=True).html
-    Comment.objects.update(html_version="stale", html="")
+    Fragment.objects.update(version="stale", html="")
+    assert load_page(post, staff=True).html == stored
+    Fragment.objects.all().delete()  # none stored (rows written by hand, say)
     assert load_page(post, staff=True).html == stored
 
 
 def test_stale_pieces_are_drawn_at_read_time_with_one_more_query(post, django_assert_num_queries):
     _post(post)
-    Comment.objects.update(html="<p>old template</p>", html_version="old")
+    Fragment.objects.update(html="<p>old template</p>", version="old")
     with django_assert_num_queries(3):
         html = load_page(post).html
     assert "old template" not in html and "Hello" in html
@@ -47,15 +49,15 @@ def test_editing_a_comment_redraws_its_html(post):
 
     comment = _post(post, body="Before")
     change_text(comment, "After", edited_at=timezone.now())
-    comment.refresh_from_db()
-    assert "After" in comment.html and "Before" not in comment.html
-    assert 'class="comment-edited">edited</span>' in comment.html
+    stored = Fragment.objects.get(comment=comment).html
+    assert "After" in stored and "Before" not in stored
+    assert 'class="comment-edited">edited</span>' in stored
 
 
 def test_a_removed_parents_name_is_not_shown_in_its_replies(client, post):
     parent = _post(post, name="Rude Name")
     reply = _post(post, parent=parent, name="Kind")
-    assert "Rude Name" in Comment.objects.get(pk=reply.pk).html  # the stored cue
+    assert "Rude Name" in Fragment.objects.get(comment=reply).html  # the stored cue
     Comment.objects.filter(pk=parent.pk).update(status="removed")
     page = client.get(post.get_absolute_url()).text
     assert "Rude Name" not in page
@@ -65,11 +67,24 @@ def test_a_removed_parents_name_is_not_shown_in_its_replies(client, post):
 def test_redraw_comments_brings_stale_comments_up_to_date(post, capsys):
     _post(post)
     _post(post)
-    Comment.objects.update(html_version="old")
+    _post(post)
+    Fragment.objects.update(version="old")
+    Fragment.objects.filter(pk=Fragment.objects.first().pk).delete()  # none stored at all
     call_command("redraw_comments")
-    assert "2 comment(s) redrawn." in capsys.readouterr().out
-    assert set(Comment.objects.values_list("html_version", flat=True)) == {fragment_version()}
+    assert "3 comment(s) redrawn." in capsys.readouterr().out
+    assert set(Fragment.objects.values_list("version", flat=True)) == {fragment_version()}
+    assert Fragment.objects.count() == 3
     assert redraw_stale() == 0
+
+
+def test_deleting_a_comment_deletes_its_stored_html(post):
+    from comments.posting import delete_comment
+
+    root = _post(post)
+    _post(post, parent=root)
+    assert Fragment.objects.count() == 2
+    delete_comment(root)
+    assert not Fragment.objects.exists()
 
 
 def test_a_settings_change_that_alters_the_html_changes_the_version():
@@ -78,3 +93,44 @@ def test_a_settings_change_that_alters_the_html_changes_the_version():
         assert fragment_version() != before
     with override_settings(TIME_ZONE="Europe/Paris"):
         assert fragment_version() != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_the_stored_html_to_its_table_and_back():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("comments", "0012_page_index_with_level")]
+    after = [("comments", "0013_fragment_table")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    author = old.get_model("auth", "User").objects.create(username="writer")
+    post = old.get_model("blog", "Post").objects.create(
+        title="T", slug="t", body="b", author_id=author.pk
+    )
+    OldComment = old.get_model("comments", "Comment")
+    tree = {"lft": 1, "rght": 2, "level": 0}
+    drawn = OldComment.objects.create(
+        post=post, body="x", html="<article>Ø 😀</article>", html_version="v1", tree_id=1, **tree
+    )
+    undrawn = OldComment.objects.create(post=post, body="y", tree_id=2, **tree)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    moved = new.get_model("comments", "Fragment").objects.values_list(
+        "comment_id", "html", "version"
+    )
+    assert list(moved) == [(drawn.pk, "<article>Ø 😀</article>", "v1")]
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps.get_model("comments", "Comment")
+    assert back.objects.get(pk=drawn.pk).html == "<article>Ø 😀</article>"
+    assert (back.objects.get(pk=undrawn.pk).html, back.objects.get(pk=undrawn.pk).html_version) == (
+        "",
+        "",
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from comments.models import Comment, CommentLike
 from comments.posting import like_comment
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.factories import CommentFactory, PostFactory, UserFactory, stored_html
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_a_reader_likes_a_comment_once_and_comes_back_to_it(client, post):
 def test_the_count_is_part_of_the_comments_stored_html(client, post):
     comment = CommentFactory(post=post, stored=True)
     client.post(like_url(comment))
-    stored = Comment.objects.get(pk=comment.pk).html
+    stored = stored_html(comment)
     assert "1 like<" in stored
 
 

@@ -1,5 +1,5 @@
 """The posting path's query budget: the parent is loaded once, under the lock, and the new row
-is written once.
+is written once, its stored HTML once (in the fragment table).
 
 Counted without SAVEPOINT / RELEASE (the transaction's own bookkeeping). PostgreSQL differs in
 two places: the advisory lock keyed by the sender (post_comment), and the global new-tree
@@ -18,7 +18,7 @@ from comments.forms import new_stamp
 from comments.models import Comment
 from comments.posting import draft_comment, save_new_comment
 from comments.trees import find_tree_problems
-from tests.factories import CommentFactory, make_forest
+from tests.factories import CommentFactory, make_forest, stored_html
 
 pytestmark = pytest.mark.django_db
 
@@ -50,24 +50,26 @@ def test_a_reply_through_the_form_loads_its_parent_once(client, post, post_url, 
     parent_loads = [q for q in sql if loads_it.search(q)]
     assert len(parent_loads) == 1, parent_loads
     inserts = [q for q in sql if q.startswith('INSERT INTO "comments_comment"')]
-    rewrites = [q for q in sql if q.startswith('UPDATE "comments_comment" SET "html"')]
-    assert len(inserts) == 1 and rewrites == [], sql
-    # The post; the post's lock, which is also its comment count; the parent (and the new
-    # row's pk); the shift of the later rows; the insert with its HTML; the redirect's page
-    # number (2) and whether the page folds its thread (1: the page's threads). It was 12,
-    # then 10 (the parent read twice, the HTML a second write). Plus the notification task,
-    # now written in the storing transaction (it always was written, after the commit, in a
-    # transaction of its own that a test never saw).
-    assert len(sql) == 9 + PG, sql
+    fragments = [q for q in sql if "comments_fragment" in q]
+    assert len(inserts) == 1 and len(fragments) == 1, sql
+    assert fragments[0].startswith('INSERT INTO "comments_fragment"'), fragments
+    # The post; the post's lock, which is also its comment count; the parent; the shift of
+    # the later rows; the insert; the insert of its HTML (a table of its own, so that the
+    # shift rewrites small rows); the redirect's page number (2) and whether the page folds
+    # its thread (1: the page's threads). It was 12, then 10 (the parent read twice, the HTML
+    # a second write of the comment's row). Plus the notification task, written in the
+    # storing transaction (it always was written, after the commit, in a transaction of its
+    # own that a test never saw).
+    assert len(sql) == 10 + PG, sql
     assert find_tree_problems() == []
 
 
 def test_a_new_thread_through_the_form(client, post, post_url, guest_data):
     sql = _post_through_the_form(client, post_url, guest_data)
-    # The post; its lock and count; (PostgreSQL: the new-tree lock); the next tree id and pk;
-    # the insert; the notification task (in the storing transaction, see above); the
+    # The post; its lock and count; (PostgreSQL: the new-tree lock); the next tree id; the
+    # insert; its HTML; the notification task (in the storing transaction, see above); the
     # redirect's page number (2).
-    assert len(sql) == 7 + 2 * PG, sql
+    assert len(sql) == 8 + 2 * PG, sql
     assert Post.objects.get(pk=post.pk).comment_count == 1
     assert find_tree_problems() == []
 
@@ -80,25 +82,25 @@ def _saved_alone(post, *, parent=None, status="approved"):
     return comment, _statements(queries)
 
 
-def test_save_new_comment_alone_writes_a_reply_in_four_statements(post):
+def test_save_new_comment_alone_writes_a_reply_in_five_statements(post):
     make_forest(post, 200)
     parent = Comment.objects.filter(post=post).order_by("-level", "pk").first()
     comment, sql = _saved_alone(post, parent=parent.pk)
-    # Lock + count, parent (+ pk), shift, insert: the raw nested-set insert plus two.
-    assert len(sql) == 4, sql
+    # Lock + count, parent, shift, insert, its HTML: the raw nested-set insert plus three.
+    assert len(sql) == 5, sql
     comment.refresh_from_db()
     assert comment.parent_id == parent.pk and comment.level == parent.level + 1
-    assert f'id="c{comment.pk}"' in comment.html or str(comment.pk) in comment.html
+    assert f'id="comment-{comment.pk}"' in stored_html(comment)
     assert find_tree_problems() == []
 
 
-def test_save_new_comment_alone_writes_a_new_thread_in_three_statements(post):
+def test_save_new_comment_alone_writes_a_new_thread_in_four_statements(post):
     make_forest(post, 50)
     comment, sql = _saved_alone(post)
-    assert len(sql) == 3 + PG, sql
+    assert len(sql) == 4 + PG, sql
     comment.refresh_from_db()
     assert comment.level == 0 and (comment.lft, comment.rght) == (1, 2)
-    assert str(comment.pk) in comment.html
+    assert f'id="comment-{comment.pk}"' in stored_html(comment)
     assert find_tree_problems() == []
 
 
@@ -107,7 +109,7 @@ def test_a_held_reply_takes_the_lock_without_counting_but_with_a_new_stamp(post)
     count = Post.objects.get(pk=post.pk).comment_count
     _, sql = _saved_alone(post, parent=parent.pk, status="pending")
     # The post's new comments stamp (its UPDATE is also the lock), the parent, the shift, the
-    # insert: a held reply shows to its poster, so the page index changes.
-    assert len(sql) == 4, sql
+    # insert, its HTML: a held reply shows to its poster, so the page index changes.
+    assert len(sql) == 5, sql
     assert Post.objects.get(pk=post.pk).comment_count == count
     assert find_tree_problems() == []

@@ -8,6 +8,7 @@ from blog.models import Post
 from comments.models import Comment
 from comments.trees import find_tree_problems
 from imports.models import SourceRecord
+from tests.factories import stored_html
 
 pytestmark = pytest.mark.django_db
 
@@ -139,15 +140,15 @@ def test_each_comment_has_its_html_drawn_and_the_post_its_count(newsroom):
     assert post.comment_count == 4  # approved only: Amélie, Jonas, Ed, Orphan
     assert Post.objects.get(slug="timetables").comment_count == 12
     for comment in Comment.objects.all():
-        assert comment.html.startswith("<article")
-        assert comment.html_version
+        assert stored_html(comment).startswith("<article")
+        assert comment.fragment.version
 
 
 def test_the_stored_fragments_are_what_comments_would_draw_for_them(newsroom):
     from comments.drawing import fragment
 
     for comment in Comment.objects.select_related("post"):
-        assert (comment.html, comment.html_version) == fragment(comment)
+        assert (comment.fragment.html, comment.fragment.version) == fragment(comment)
 
 
 def test_pingbacks_and_trackbacks_are_skipped_with_a_count(newsroom):
@@ -169,7 +170,7 @@ def test_a_chain_deeper_than_the_cap_attaches_at_the_cap_and_says_whom_it_answer
     assert eighth.level == 7 and eighth.in_reply_to is None
     assert ninth.parent == eighth.parent and ninth.in_reply_to == eighth
     assert tenth.parent == eighth.parent and tenth.in_reply_to == ninth
-    assert "Reader 9 😀" in tenth.html  # the page says whom it answers
+    assert "Reader 9 😀" in stored_html(tenth)  # the page says whom it answers
     assert "Replies deeper than COMMENTS_MAX_DEPTH=8 (attached at the cap): 4" in newsroom
 
 
@@ -211,7 +212,7 @@ def test_a_changed_file_updates_in_place(newsroom, run, data, tmp_path):
     assert "updated 1 (approved 1)" in summary
     waiting.refresh_from_db()
     assert waiting.status == Comment.Status.APPROVED
-    assert waiting.body.endswith("(edited)") and "(edited)" in waiting.html
+    assert waiting.body.endswith("(edited)") and "(edited)" in stored_html(waiting)
     assert Post.objects.get(slug="night-trains-return").comment_count == 5
     assert find_tree_problems() == []
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from comments.models import Comment, CommentRevision
 from notifications.models import OutgoingMail
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, stored_html
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,7 +82,7 @@ def test_a_guest_is_told_of_one_reply_unsubscribes_edits_exports_and_erases(
     typo.refresh_from_db()
     assert typo.body == "The trains are back." and typo.edited_at is not None
     assert list(CommentRevision.objects.values_list("body", flat=True)) == ["Teh trains are back."]
-    assert "comment-edited" in typo.html
+    assert "comment-edited" in stored_html(typo)
 
     # She asks for her data: a link by mail, a page with her comments, a download, erasure.
     sent += mailoutbox
