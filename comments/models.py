@@ -190,11 +190,15 @@ class Comment(MPTTModel):
         return f"Comment #{self.pk} by {self.display_name}"
 
     def save(self, *args, **kwargs):
-        # Only cheap fields derived from this row. The stored page fragment (Fragment) depends
-        # on other rows and templates: comments.posting writes it after every insert or edit.
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self):
+        """The fields derived from this row, set before every write (save(), and the posting
+        path's own INSERT). Only cheap ones: the stored page fragment (Fragment) depends on
+        other rows and templates, and comments.posting writes it after every insert or edit."""
         self.render_body()
         self.moderation_codes = reason_codes(self.moderation_reasons)
-        super().save(*args, **kwargs)
 
     def render_body(self):
         """body_html from body, rendered once per text: comments.posting needs it to draw the

@@ -113,3 +113,51 @@ def test_a_held_reply_takes_the_lock_without_counting_but_with_a_new_stamp(post)
     assert len(sql) == 5, sql
     assert Post.objects.get(pk=post.pk).comment_count == count
     assert find_tree_problems() == []
+
+
+def test_the_posting_paths_own_insert_stores_every_field_as_save_would(post):
+    """save_new_comment's INSERT is built once (comments.posting._insert): every column holds
+    what the instance holds, and the instance is left as save() leaves it (saved again, it
+    is updated in place; django-mptt sees no move)."""
+    parent = CommentFactory(post=post, stored=True)
+    comment = draft_comment(
+        post=post,
+        body="Some **bold** text",
+        parent=parent.pk,
+        name="Zoë 😀",
+        email="z@example.com",
+        url="https://example.com/z",
+        ip_address="2001:db8::1",
+        user_agent="Agent",
+    )
+    comment.status = "approved"
+    comment.moderation_reasons = [{"code": "links", "text": "Held: links."}]
+    save_new_comment(comment)
+    assert comment.pk and not comment._state.adding
+    stored = Comment.objects.get(pk=comment.pk)
+    for field in Comment._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(comment, field.attname), field.name
+    assert stored.body_html == "<p>Some <strong>bold</strong> text</p>"
+    assert stored.moderation_codes == " links "
+    with CaptureQueriesContext(connection) as queries:
+        comment.name = "Zoë M."
+        comment.save()
+    writes = [q for q in _statements(queries) if not q.startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].startswith('UPDATE "comments_comment"'), writes
+    assert Comment.objects.get(pk=comment.pk).name == "Zoë M."
+    assert find_tree_problems() == []
+
+
+def test_a_reply_attached_at_the_depth_cap_is_not_moved_when_saved_again(post, settings):
+    settings.COMMENTS_MAX_DEPTH = 2
+    root = CommentFactory(post=post, stored=True)
+    child = CommentFactory(post=post, parent=root, stored=True)
+    comment = draft_comment(post=post, body="Deep.", parent=child.pk, name="Ann")
+    comment.status = "approved"
+    save_new_comment(comment)
+    assert comment.parent_id == root.pk and comment.in_reply_to_id == child.pk
+    with CaptureQueriesContext(connection) as queries:
+        comment.save()
+    assert len([q for q in _statements(queries) if not q.startswith("SELECT")]) == 1
+    assert Comment.objects.get(pk=comment.pk).parent_id == root.pk
+    assert find_tree_problems() == []
