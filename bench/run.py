@@ -15,7 +15,8 @@ comments for the moderation queue. Then, with DEBUG off and Django's test client
   the floor (bench/floor.py), interleaved run by run: floor, ours cold (the cache cleared just
   before), ours warm (the same GET again): median, p90, CPU time, queries, KB, and the
   comments counted on the page (every one must be there);
-- the default paginated page 1 and the last page, cold and warm (project defaults);
+- the default paginated page 1 and the last page, cold and warm (project defaults), once
+  every N is built, interleaved N by N in the same process (their ratios compare N);
 - a reply into the deepest comment of the largest thread and a new top-level comment, 50 of
   each, through comments.posting.save_new_comment (the tree write) and post_comment (with
   the moderation policy), against the floor's raw nested-set insert on a copy of the rows;
@@ -109,6 +110,8 @@ def main(argv=None):
             started = time.perf_counter()
             results["sizes"][str(n)] = bench.measure(n)
             print(f"N = {n:,}: done in {time.perf_counter() - started:.0f} s", flush=True)
+        for n, pages in bench.paginated(sizes).items():
+            results["sizes"][str(n)]["paginated"] = pages
         results["ratios"] = ratios(results["sizes"])
         print()
         print(format_tables(results))
@@ -126,6 +129,8 @@ class Bench:
         self.folder = tempfile.mkdtemp(prefix="bench-")
         self.server_url = os.environ.get("DATABASE_URL", "")
         self.pg_names = []
+        self.databases = {}  # N -> a copy of its database as built, kept until teardown
+        self.urls = {}  # N -> the address of its discussion
 
     # Databases
 
@@ -189,6 +194,26 @@ class Bench:
             name = str(Path(self.folder) / f"bench_{n}.sqlite3")
             shutil.copy(self.template, name)
         connection.settings_dict["NAME"] = name
+
+    def keep_copy(self, n):
+        """A copy of N's database as it is now (the seeded forest, before the inserts), for
+        paginated()."""
+        from django.db import connection
+
+        name = connection.settings_dict["NAME"]
+        connection.close()
+        if self.server_url:
+            self.databases[n] = self._create_pg(f"{name}_pages", template=name)
+        else:
+            self.databases[n] = f"{name}.pages"
+            shutil.copy(name, self.databases[n])
+
+    def use_database(self, n):
+        """Point Django's connection at N's database again."""
+        from django.db import connection
+
+        connection.close()
+        connection.settings_dict["NAME"] = self.databases[n]
 
     def teardown(self):
         try:
@@ -273,10 +298,11 @@ class Bench:
             flush=True,
         )
 
+        self.urls[n] = url
+        self.keep_copy(n)
         result["whole"] = self.whole_discussion(post, url, n)
         if self.options.profile:
             result["profile"] = self.profile(url, n)
-        result["paginated"] = self.paginated(url)
         result["inserts"] = self.inserts(post)
         staff = StaffFactory(username="bench-admin")
         result["admin_queue"] = self.admin_queue(staff)
@@ -336,29 +362,43 @@ class Bench:
         print(f"N = {n:,}: profile of one cold GET of the whole discussion\n{text.getvalue()}")
         return text.getvalue()
 
-    def paginated(self, url):
+    def paginated(self, sizes):
+        """Page 1 and the last page of every N, cold and warm, after every N was built and
+        measured, interleaved N by N in one process: a page's ratio across N compares the
+        same process state (measured one N after another, the heap a 10,000-comment whole
+        page left behind made every later GET slower, and a process of its own per N moved a
+        page by up to 25 % from one process to the next)."""
         from django.core.cache import cache
         from django.test import Client
 
         client = Client()
-        first = _get(client, url)
-        pages = [int(p) for p in re.findall(rb"[?&]cpage=(\d+)", first)]
-        last_url = f"{url}?cpage={max(pages)}" if pages else url
-        out = {"last_page": max(pages) if pages else 1}
-        for key, address in (("page1", url), ("last", last_url)):
-            cache.clear()
-            out[f"{key}_cold"] = _page_facts(*_counted(client, address))
-            out[f"{key}_warm"] = _page_facts(*_counted(client, address))
-        timings = {name: [] for name in ("page1_cold", "page1_warm", "last_cold", "last_warm")}
+        addresses, out = {}, {}
+        for n in sizes:
+            self.use_database(n)
+            url = self.urls[n]
+            cache.clear()  # every N's post has the same pk: nothing of another N is served
+            first = _get(client, url)
+            pages = [int(p) for p in re.findall(rb"[?&]cpage=(\d+)", first)]
+            addresses[n] = (("page1", url), ("last", f"{url}?cpage={max(pages)}" if pages else url))
+            out[n] = {"last_page": max(pages) if pages else 1}
+            for key, address in addresses[n]:
+                cache.clear()
+                out[n][f"{key}_cold"] = _page_facts(*_counted(client, address))
+                out[n][f"{key}_warm"] = _page_facts(*_counted(client, address))
+        names = ("page1_cold", "page1_warm", "last_cold", "last_warm")
+        timings = {n: {name: [] for name in names} for n in sizes}
         # A page takes milliseconds, so the machine's noise moves its median more than a whole
         # discussion's: at least PAGE_RUNS samples of each.
         for _ in range(max(self.options.runs, PAGE_RUNS)):
-            for key, address in (("page1", url), ("last", last_url)):
-                cache.clear()
-                timings[f"{key}_cold"].append(_timed(lambda a=address: _get(client, a)))
-                timings[f"{key}_warm"].append(_timed(lambda a=address: _get(client, a)))
-        for name, samples in timings.items():
-            out[name].update(_summary(samples))
+            for n in sizes:
+                self.use_database(n)
+                for key, address in addresses[n]:
+                    cache.clear()
+                    timings[n][f"{key}_cold"].append(_timed(lambda a=address: _get(client, a)))
+                    timings[n][f"{key}_warm"].append(_timed(lambda a=address: _get(client, a)))
+        for n in sizes:
+            for name, samples in timings[n].items():
+                out[n][name].update(_summary(samples))
         return out
 
     def inserts(self, post):
