@@ -84,7 +84,12 @@ class Comment(MPTTModel):
         # them in place); without replies a comment is deleted for good instead.
         DELETED = "deleted", "Deleted by its author"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # No single-column indexes where a composite one in Meta.indexes begins with the column
+    # (post, user, status, tree_id): every insert writes a page of each index, and each of
+    # these was a copy of another's first column.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
@@ -102,6 +107,7 @@ class Comment(MPTTModel):
         null=True,
         blank=True,
         related_name="comments",
+        db_index=False,
     )
     name = models.CharField(max_length=80, blank=True, help_text="Name shown with the comment.")
     email = models.EmailField(blank=True, help_text="Never shown publicly.")
@@ -109,9 +115,9 @@ class Comment(MPTTModel):
     body = models.TextField()
     body_html = models.TextField(editable=False, blank=True)
     # The comment as the page shows it lives in its own table (Fragment, below).
-    status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    # django-mptt's tree id, declared here to leave out the index django-mptt would give it.
+    tree_id = models.PositiveIntegerField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Why the policy decided what it did: [{"code": ..., "text": ...}], in the order the
     # rules ran. The text is for moderators; the codes (copied into moderation_codes on save,
     # space-delimited) are what the queue filters on, so rewording a text breaks nothing.
