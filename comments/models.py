@@ -250,6 +250,21 @@ class Comment(MPTTModel):
         return cls.public_status(status) or (status == cls.Status.PENDING and pk in pending_ids)
 
 
+class RowidKey(models.OneToOneField):
+    """A one-to-one key that SQLite stores as the table's rowid.
+
+    SQLite makes a column the rowid only when it is declared INTEGER PRIMARY KEY; Django
+    declares a key to a BigAutoField as bigint, so the table gets an index of its own and
+    every look-up by key searches two B-trees (the index, then the table). As the rowid, a
+    look-up is one search, and there is no index to write on insert. Elsewhere as Django
+    declares it."""
+
+    def db_type(self, connection):
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class Fragment(models.Model):
     """A comment as the page shows it: drawn by comments/drawing.py, stored by
     comments/posting.py (and nowhere else), joined to the comment by the page walk
@@ -261,9 +276,7 @@ class Fragment(models.Model):
     every later row of its thread: here the shift rewrites small rows (docs/performance.md).
     """
 
-    comment = models.OneToOneField(
-        Comment, on_delete=models.CASCADE, primary_key=True, related_name="fragment"
-    )
+    comment = RowidKey(Comment, on_delete=models.CASCADE, primary_key=True, related_name="fragment")
     html = models.TextField(blank=True)
     version = models.CharField(max_length=16, blank=True)
 

@@ -1,6 +1,8 @@
 """The stored HTML of each comment in a table of its own (comments.models.Fragment)."""
 
 import django.db.models.deletion
+
+import comments.models
 from django.db import migrations, models
 
 
@@ -14,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Fragment',
             fields=[
-                ('comment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='fragment', serialize=False, to='comments.comment')),
+                ('comment', comments.models.RowidKey(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='fragment', serialize=False, to='comments.comment')),
                 ('html', models.TextField(blank=True)),
                 ('version', models.CharField(blank=True, max_length=16)),
             ],

@@ -134,3 +134,26 @@ def test_the_migration_moves_the_stored_html_to_its_table_and_back():
     )
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_on_sqlite_the_stored_html_is_found_by_rowid(post):
+    """The walk joins each comment's stored HTML by key: on SQLite that key is the table's
+    rowid (models.RowidKey), one B-tree search per comment and no index to write."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's rowid")
+    _post(post)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s",
+            [Fragment._meta.db_table],
+        )
+        assert cursor.fetchall() == []
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT f.html FROM comments_comment c "
+            "LEFT JOIN comments_fragment f ON f.comment_id = c.id WHERE c.post_id = %s",
+            [post.pk],
+        )
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "SEARCH f USING INTEGER PRIMARY KEY" in plan, plan
