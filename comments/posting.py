@@ -187,7 +187,7 @@ def save_new_comment(comment, *, check_parent=True):
         named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
         names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
         _insert(comment)
-        store_fragment(comment, names=names, new=True)
+        store_fragment(comment, names=names)
         if Comment.post.is_cached(comment):
             # The caller's Post object stays current for a page drawn from it next.
             comment.post.comments_stamp = stamp
@@ -328,21 +328,20 @@ def _make_room_under(parent, comment):
     parent.rght = right + 2
 
 
-def store_fragment(comment, *, names=None, new=False):
+def store_fragment(comment, *, names=None):
     """Draw a saved comment and store its HTML (models.Fragment) with one statement.
 
     `names` maps the pks of public comments it answers to their names when the caller has
-    them; otherwise they are looked up. `new`: the comment was inserted in this transaction,
-    so it has no stored HTML yet (a plain INSERT; otherwise the row is replaced).
+    them; otherwise they are looked up.
     """
     html, version = drawing.fragment(comment, names=names)
-    write_fragments([(comment.pk, html, version)], new=new)
+    write_fragments([(comment.pk, html, version)])
 
 
-def write_fragments(rows, *, new=False):
+def write_fragments(rows):
     """Store (comment pk, html, version) rows in the fragment table, replacing what a comment
-    had (or, with `new`, for comments that have none yet), with executemany in batches."""
-    sql = _fragment_sql(new)
+    had: one statement for one row (the posting path), executemany in batches for more."""
+    sql = _fragment_sql()
     with connection.cursor() as cursor:
         if len(rows) == 1:
             cursor.execute(sql, rows[0])
@@ -352,18 +351,16 @@ def write_fragments(rows, *, new=False):
 
 
 @cache
-def _fragment_sql(new):
+def _fragment_sql():
     # INSERT ... ON CONFLICT: SQLite 3.24+ and PostgreSQL 9.5+ spell it the same way.
     quote = connection.ops.quote_name
     table = quote(Fragment._meta.db_table)
     key, html, version = (
         quote(Fragment._meta.get_field(name).column) for name in ("comment", "html", "version")
     )
-    sql = f"INSERT INTO {table} ({key}, {html}, {version}) VALUES (%s, %s, %s)"  # noqa: S608
-    if new:
-        return sql
     return (
-        f"{sql} ON CONFLICT ({key}) DO UPDATE SET "
+        f"INSERT INTO {table} ({key}, {html}, {version}) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET "
         f"{html} = EXCLUDED.{html}, {version} = EXCLUDED.{version}"
     )
 

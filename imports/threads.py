@@ -35,7 +35,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Q
 
-from comments.drawing import FULL_FIELDS, draw, fragment_version, make_node
+from comments.drawing import FULL_FIELDS, draw_rows_as_stored, fragment_version
 from comments.formatting import render_comment_body
 from comments.models import Comment, Fragment
 from comments.posting import (
@@ -134,23 +134,20 @@ def save_comments(post, items, *, source, site, summary, label):
 def finish_comments(post, comments, *, neighbours=False):
     """Derived fields of bulk-written comments, through comments/ (the one place to retarget).
 
-    Fills body_html (comments.formatting), draws each comment's fragment as store_fragment
-    does (comments.drawing's make_node and draw, and fragment_version), stores body_html with
-    one UPDATE per comment and the fragments with comments.posting.write_fragments, then
+    Fills body_html (comments.formatting), draws the comments' fragments as redraw_stale does
+    (comments.drawing.draw_rows_as_stored, fragment_version), stores body_html with one
+    UPDATE per comment and the fragments with comments.posting.write_fragments, then
     recounts Post.comment_count (comments.posting.recount). With `neighbours`, the replies of
     these comments are redrawn too, since their "in reply to" names may have changed.
     """
     version = fragment_version()
     names = _reply_names(comments)
-    rows, fragments = [], []
     for comment in comments:
         comment.body_html = render_comment_body(comment.body)
-        row = {name: getattr(comment, name) for name in FULL_FIELDS}
-        node = make_node(row, post_author_id=post.author_id, names=names)
-        rows.append((comment.body_html, comment.pk))
-        fragments.append((comment.pk, draw(node), version))
-    _write_rows(rows)
-    write_fragments(fragments)
+    _write_rows([(comment.body_html, comment.pk) for comment in comments])
+    fields = [{name: getattr(comment, name) for name in FULL_FIELDS} for comment in comments]
+    drawn = draw_rows_as_stored(fields, post_author_id=post.author_id, names=names)
+    write_fragments([(pk, html, version) for pk, html in drawn.items()])
     if neighbours:
         pks = [comment.pk for comment in comments]
         for start in range(0, len(pks), CHUNK):
