@@ -84,20 +84,29 @@ class Comment(MPTTModel):
         # them in place); without replies a comment is deleted for good instead.
         DELETED = "deleted", "Deleted by its author"
 
-    # No single-column indexes where a composite one in Meta.indexes begins with the column
-    # (post, user, status, tree_id): every insert writes a page of each index, and each of
-    # these was a copy of another's first column.
+    # Every insert writes a page of each index, so (Meta.indexes):
+    # - no single-column index where a composite one begins with the column (post, user,
+    #   status, tree_id: each was a copy of another's first column);
+    # - the columns that are mostly empty (parent on a top-level comment, in_reply_to, user on
+    #   a guest's, form_nonce outside the comment form) are indexed only where they are set:
+    #   every look-up compares them with a value, which the partial index answers.
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
     parent = TreeForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_index=False,
     )
     in_reply_to = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="+",
         help_text="The comment this answers when it was attached higher up at the depth cap.",
     )
@@ -145,8 +154,11 @@ class Comment(MPTTModel):
         "token matches the e-mail). Unverified comments do not get the address's picture.",
     )
     # The single-use number of the comment form this came from: a second comment with the
-    # same form is refused by this unique column, whichever worker or server gets it.
-    form_nonce = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
+    # same form is refused by this column's unique index, whichever worker or server gets it
+    # (Meta.constraints). NULL, not "", where there was no form: only set ones are unique.
+    form_nonce = models.CharField(  # noqa: DJ001
+        max_length=32, null=True, blank=True, editable=False
+    )
     # Readers' likes (CommentLike rows), counted here by comments.posting.like_comment so that
     # pages and the "Most liked" order never count rows.
     like_count = models.PositiveIntegerField(default=0, editable=False)
@@ -188,7 +200,27 @@ class Comment(MPTTModel):
             # iexact compares UPPER(email), so the index is on that expression.
             models.Index(Upper("email"), F("created_at"), name="comment_email_created"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_created"),
-            models.Index(fields=["user", "created_at"], name="comment_user_created"),
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(user__isnull=False),
+                name="comment_user_created",
+            ),
+            # For the children of a comment and for what a deletion cascades to.
+            models.Index(
+                fields=["parent"], condition=models.Q(parent__isnull=False), name="comment_parent"
+            ),
+            models.Index(
+                fields=["in_reply_to"],
+                condition=models.Q(in_reply_to__isnull=False),
+                name="comment_in_reply_to",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_nonce"],
+                condition=models.Q(form_nonce__isnull=False),
+                name="comment_form_nonce_unique",
+            ),
         ]
 
     def __str__(self):
