@@ -19,7 +19,7 @@ import io
 from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from PIL import Image, ImageDraw
 
@@ -35,6 +35,7 @@ def avatar_key(email):
     return salted_hmac("comments.avatar", email).hexdigest()[:KEY_LENGTH]
 
 
+@lru_cache(maxsize=8192)
 def key_signature(key):
     return salted_hmac("comments.avatar-url", key).hexdigest()[:SIGNATURE_LENGTH]
 
@@ -53,7 +54,22 @@ def avatar_url(email, *, verified=True, comment_pk=None):
         return f"https://www.gravatar.com/avatar/{digest}?s={SIZE}&d=identicon"
     else:
         key = avatar_key(email)
-    return reverse("comments:avatar", kwargs={"key": key, "signature": key_signature(key)})
+    before, between, after = _address_parts(get_script_prefix(), get_urlconf())
+    return f"{before}{key}{between}{key_signature(key)}{after}"
+
+
+# Stand-ins that fit the avatar route's pattern, to split its reversed address around them.
+_KEY_MARK, _SIGNATURE_MARK = "0" * KEY_LENGTH, "f" * SIGNATURE_LENGTH
+
+
+@lru_cache(maxsize=8)
+def _address_parts(script_prefix, urlconf):
+    """The avatar address around its key and signature, reversed once per prefix and URLconf
+    (every comment drawn needs one: a reverse() each cost more than drawing the rest)."""
+    url = reverse("comments:avatar", kwargs={"key": _KEY_MARK, "signature": _SIGNATURE_MARK})
+    before, _, rest = url.partition(_KEY_MARK)
+    between, _, after = rest.partition(_SIGNATURE_MARK)
+    return before, between, after
 
 
 def draw_identicon(key):

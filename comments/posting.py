@@ -125,23 +125,26 @@ def post_comment(submission, *, policy=None, wants_replies=False):
     if verdict.refusal is not None:
         raise CommentRefused(verdict.refusal)
     judge_sender = getattr(policy, "assess_sender", None)
-    with transaction.atomic():
-        _lock_sender(comment)
-        if judge_sender is not None:
-            verdict = combine(verdict, judge_sender(submission))
-            if verdict.refusal is not None:
-                raise CommentRefused(verdict.refusal)
-        comment.status = verdict.status
-        comment.moderation_reasons = [reason.as_dict() for reason in verdict.reasons]
-        try:
-            saved = save_new_comment(comment, check_parent=True)
-            announce("posted", pk=saved.pk, wants_replies=bool(wants_replies))
-            return saved
-        except IntegrityError:
-            nonce = comment.form_nonce
-            if nonce and Comment.objects.filter(form_nonce=nonce).exists():
-                raise FormAlreadyUsed(Refusal(REUSED_FORM_MESSAGE)) from None
-            raise
+    try:
+        with transaction.atomic():
+            _lock_sender(comment)
+            if judge_sender is not None:
+                verdict = combine(verdict, judge_sender(submission))
+                if verdict.refusal is not None:
+                    raise CommentRefused(verdict.refusal)
+            comment.status = verdict.status
+            comment.moderation_reasons = [reason.as_dict() for reason in verdict.reasons]
+            # In this transaction, without a savepoint of its own: any error undoes it all.
+            _store_new_comment(comment, check_parent=True)
+            announce("posted", pk=comment.pk, wants_replies=bool(wants_replies))
+            return comment
+    except IntegrityError:
+        # Rolled back by now, so the question can be asked (PostgreSQL refuses any statement
+        # in a transaction that had an error).
+        nonce = comment.form_nonce
+        if nonce and Comment.objects.filter(form_nonce=nonce).exists():
+            raise FormAlreadyUsed(Refusal(REUSED_FORM_MESSAGE)) from None
+        raise
 
 
 def save_new_comment(comment, *, check_parent=True):
@@ -158,41 +161,46 @@ def save_new_comment(comment, *, check_parent=True):
     its second read of the parent); the INSERT; and the INSERT of its stored HTML into the
     fragment table (kept apart so that the shift rewrites small rows).
     """
+    with transaction.atomic():
+        return _store_new_comment(comment, check_parent=check_parent)
+
+
+def _store_new_comment(comment, *, check_parent):
+    """save_new_comment() inside the caller's transaction."""
     parent_id = comment.parent_id
     public = comment.is_public
-    with transaction.atomic():
-        # The new comment moves its root's rght, which names the thread's cache entry; the
-        # post's thread list gets a new stamp in the statement that locks the post.
-        stamp = new_stamp()
-        threads = 1 if public and parent_id is None else 0
-        lock_post(comment.post_id, count=1 if public else 0, stamp=stamp, threads=threads)
-        if parent_id is None:
-            lock_new_trees()
-            tree_id = _next_tree_id()
-            comment.parent = None
-            comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
-        else:
-            parent = _locked_parent(parent_id)
-            problem = parent_problem(parent, comment.post) if check_parent else None
-            if parent is None or problem:
-                raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
-            if public and not parent.is_public:
-                threads = _revived_thread(comment.post_id, parent.tree_id)
-            if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:
-                comment.in_reply_to = parent
-                parent = parent.parent
-            comment.parent = parent
-            _make_room_under(parent, comment)
-        # The comments named in the "in reply to" cues are loaded already.
-        named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
-        names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
-        _insert(comment)
-        store_fragment(comment, names=names)
-        if Comment.post.is_cached(comment):
-            # The caller's Post object stays current for a page drawn from it next.
-            comment.post.comments_stamp = stamp
-            if comment.post.thread_count is not None:
-                comment.post.thread_count += threads
+    # The new comment moves its root's rght, which names the thread's cache entry; the
+    # post's thread list gets a new stamp in the statement that locks the post.
+    stamp = new_stamp()
+    threads = 1 if public and parent_id is None else 0
+    lock_post(comment.post_id, count=1 if public else 0, stamp=stamp, threads=threads)
+    if parent_id is None:
+        lock_new_trees()
+        tree_id = _next_tree_id()
+        comment.parent = None
+        comment.tree_id, comment.lft, comment.rght, comment.level = tree_id, 1, 2, 0
+    else:
+        parent = _locked_parent(parent_id)
+        problem = parent_problem(parent, comment.post) if check_parent else None
+        if parent is None or problem:
+            raise CommentRefused(Refusal(problem or parent_problem(None, comment.post)))
+        if public and not parent.is_public:
+            threads = _revived_thread(comment.post_id, parent.tree_id)
+        if parent.level + 1 >= settings.COMMENTS_MAX_DEPTH:
+            comment.in_reply_to = parent
+            parent = parent.parent
+        comment.parent = parent
+        _make_room_under(parent, comment)
+    # The comments named in the "in reply to" cues are loaded already.
+    named = (comment.parent, comment.in_reply_to) if parent_id is not None else ()
+    names = {c.pk: c.name or "Anonymous" for c in named if c is not None and c.is_public}
+    _insert(comment)
+    store_fragment(comment, names=names)
+    if Comment.post.is_cached(comment):
+        # The caller's Post object stays current for a page drawn from it next.
+        comment.post.comments_stamp = stamp
+        if comment.post.thread_count is not None:
+            comment.post.thread_count += threads
     return comment
 
 

@@ -57,6 +57,26 @@ def test_an_avatar_is_the_same_picture_for_the_same_address():
     assert draw_identicon("abc") != draw_identicon("abd")
 
 
+def test_the_avatar_address_is_the_reversed_route_under_any_script_prefix():
+    from django.urls import set_script_prefix
+
+    from comments.avatars import key_signature
+
+    def reversed_route(email):
+        key = avatar_key(email)
+        return reverse("comments:avatar", kwargs={"key": key, "signature": key_signature(key)})
+
+    for email in ("ana@example.com", "zoë@example.com", ""):
+        assert avatar_url(email) == reversed_route(email)
+    set_script_prefix("/blog/")
+    try:
+        assert avatar_url("ana@example.com").startswith("/blog/")
+        assert avatar_url("ana@example.com") == reversed_route("ana@example.com")
+    finally:
+        set_script_prefix("/")
+    assert not avatar_url("ana@example.com").startswith("/blog/")
+
+
 def test_the_avatar_url_does_not_reveal_a_plain_hash_of_the_address():
     import hashlib
 

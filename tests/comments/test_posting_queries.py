@@ -74,6 +74,36 @@ def test_a_new_thread_through_the_form(client, post, post_url, guest_data):
     assert find_tree_problems() == []
 
 
+@pytest.mark.django_db(transaction=True)  # no test transaction around the request's
+def test_a_comment_through_the_form_takes_one_savepoint_the_task_queues(
+    client, post, post_url, guest_data
+):
+    """The storing transaction has no savepoint of its own (the tree write runs in it); the
+    one savepoint guards the task's row, so that a failed enqueue spoils nothing."""
+    guest_data["rendered"] = new_stamp(now=time.time() - 30)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(post_url, guest_data).status_code == 302
+    savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    assert len(savepoints) == 1, savepoints
+    task = next(
+        i for i, q in enumerate(queries.captured_queries) if "dbtaskresult" in q["sql"].lower()
+    )
+    assert queries.captured_queries[task - 1]["sql"].startswith("SAVEPOINT")
+
+
+def test_a_reused_form_is_refused_after_the_storing_transaction_rolled_back(
+    client, post, post_url, guest_data
+):
+    guest_data["rendered"] = new_stamp(now=time.time() - 30)
+    assert client.post(post_url, guest_data).status_code == 302
+    guest_data["body"] = "Another text, the same form."
+    response = client.post(post_url, guest_data)
+    assert response.status_code == 400
+    assert "already used to post a comment" in response.text
+    assert Comment.objects.count() == 1
+    assert Post.objects.get(pk=post.pk).comment_count == 1
+
+
 def _saved_alone(post, *, parent=None, status="approved"):
     comment = draft_comment(post=post, body="A reply.", parent=parent, name="Ann", email="a@x.io")
     comment.status = status
