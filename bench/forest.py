@@ -164,7 +164,6 @@ def store_forest(post, forest, *, status="approved", reasons=(), start=None):
     from django.utils import timezone
 
     from blog.models import Post
-    from comments.formatting import render_comment_body
     from comments.models import Comment, reason_codes
     from comments.posting import lock_new_trees, lock_post, redraw_stale
     from comments.trees import number_forest
@@ -183,7 +182,6 @@ def store_forest(post, forest, *, status="approved", reasons=(), start=None):
                 name=item.name,
                 email=item.email,
                 body=item.body,
-                body_html=render_comment_body(item.body),
                 status=status,
                 moderation_reasons=reasons,
                 moderation_codes=codes,

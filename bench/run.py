@@ -270,6 +270,7 @@ class Bench:
     def measure(self, n):
         from django.conf import settings
 
+        from bench import floor
         from blog.models import Post
         from comments.trees import find_tree_problems
         from tests.factories import PostFactory, StaffFactory
@@ -300,6 +301,8 @@ class Bench:
 
         self.urls[n] = url
         self.keep_copy(n)
+        # The floor's own table (bench/floor.py) of the same rows, for its page and inserts.
+        self.floor_top_pk = floor.copy_table(post.pk)
         result["whole"] = self.whole_discussion(post, url, n)
         if self.options.profile:
             result["profile"] = self.profile(url, n)
@@ -428,7 +431,7 @@ class Bench:
             .values("pk", "level")
             .first()
         )
-        next_floor_pk = floor.copy_table(post.pk) + 1_000_000
+        next_floor_pk = self.floor_top_pk + 1_000_000
         max_depth = settings.COMMENTS_MAX_DEPTH
         bodies = [item.body for item in generate_forest(64, seed=self.options.seed + 2)]
         counter = iter(range(10**9))

@@ -1,8 +1,9 @@
 """Drawing one comment: the data a comment template needs, and the template itself.
 
 Each comment's HTML (the opening <article> tag, author, avatar, date, text, Reply and
-Report links) comes from templates/jinja2/comments/comment.html and is stored in
-Comment.html by comments.posting, stamped with fragment_version(). The tags drawn around the
+Report links) comes from templates/jinja2/comments/comment.html, with the text rendered from
+the comment's body by comments.formatting, and is stored in the fragment table
+(models.Fragment) by comments.posting, stamped with fragment_version(). The tags drawn around the
 stored pieces (the replies wrapper, closing tags, staff links) come from the macros of
 templates/jinja2/comments/parts.html; comments.pages only joins them.
 """
@@ -19,6 +20,7 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from .avatars import avatar_url
+from .formatting import render_comment_body
 from .models import Comment
 
 TEMPLATE = "comments/comment.html"
@@ -33,7 +35,7 @@ FULL_FIELDS = (
     "name",
     "email",
     "url",
-    "body_html",
+    "body",
     "status",
     "created_at",
     "edited_at",
@@ -186,7 +188,7 @@ def make_node(row, *, post_author_id, names, kind="public"):
     node.redacted = row["redacted"]
     node.featured = row["featured_at"] is not None
     node.likes = row["like_count"]
-    node.body_html = Markup(row["body_html"])
+    node.body_html = Markup(render_comment_body(row["body"]))
     if row["in_reply_to_id"] is not None:
         node.reply_to_pk = row["in_reply_to_id"]
         node.reply_to_name = names.get(row["in_reply_to_id"]) or HIDDEN_NAME

@@ -122,8 +122,9 @@ class Comment(MPTTModel):
     email = models.EmailField(blank=True, help_text="Never shown publicly.")
     url = models.URLField(max_length=300, blank=True, help_text="Commenter's website, optional.")
     body = models.TextField()
-    body_html = models.TextField(editable=False, blank=True)
-    # The comment as the page shows it lives in its own table (Fragment, below).
+    # No stored copy of the body as HTML (body_html, below, renders it): the comment as the
+    # page shows it lives in its own table (Fragment), and every row here is rewritten by the
+    # nested-set shift of a reply above it, so the row holds no more text than it must.
     # django-mptt's tree id, declared here to leave out the index django-mptt would give it.
     tree_id = models.PositiveIntegerField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -235,16 +236,17 @@ class Comment(MPTTModel):
         """The fields derived from this row, set before every write (save(), and the posting
         path's own INSERT). Only cheap ones: the stored page fragment (Fragment) depends on
         other rows and templates, and comments.posting writes it after every insert or edit."""
-        self.render_body()
         self.moderation_codes = reason_codes(self.moderation_reasons)
 
-    def render_body(self):
-        """body_html from body, rendered once per text: comments.posting needs it to draw the
-        new comment's HTML before the INSERT, and save() then does not render it again."""
+    @property
+    def body_html(self):
+        """The body as safe HTML (comments.formatting), rendered once per text of this
+        instance. Pages never render it: they show the stored fragments (Fragment), drawn
+        when a comment is stored or its text changes."""
         if getattr(self, "_rendered_body", None) != self.body:
-            self.body_html = render_comment_body(self.body)
+            self._body_html = render_comment_body(self.body)
             self._rendered_body = self.body
-        return self.body_html
+        return self._body_html
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})

@@ -400,7 +400,7 @@ def change_text(comment, body, *, edited_at=None, redacted=False):
     """
     comment.body = body
     comment.edited_at = edited_at or timezone.now()
-    fields = ["body", "body_html", "edited_at"]
+    fields = ["body", "edited_at"]
     if redacted:
         comment.redacted = True
         fields.append("redacted")
@@ -467,7 +467,6 @@ def withdraw_comment(comment, *, erase=False):
                 "url",
                 "user_agent",
                 "body",
-                "body_html",
                 "ip_address",
                 "user",
             ]

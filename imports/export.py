@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from blog.models import Category, Post, SiteSettings, Tag
 from blog.site import site_url as site_address
+from comments.formatting import render_comment_body
 from comments.models import Comment
 
 WXR_VERSION = "1.2"
@@ -186,7 +187,7 @@ def _write_comments(out, post):
             "url",
             "ip_address",
             "created_at",
-            "body_html",
+            "body",
             "status",
             named=True,
         )
@@ -203,7 +204,8 @@ def _write_comments(out, post):
             f"\t\t\t<wp:comment_author_IP>{text(row.ip_address or '')}</wp:comment_author_IP>\n"
             f"\t\t\t<wp:comment_date>{local}</wp:comment_date>\n"
             f"\t\t\t<wp:comment_date_gmt>{gmt}</wp:comment_date_gmt>\n"
-            f"\t\t\t<wp:comment_content>{cdata(row.body_html)}</wp:comment_content>\n"
+            f"\t\t\t<wp:comment_content>{cdata(render_comment_body(row.body))}"
+            "</wp:comment_content>\n"
             f"\t\t\t<wp:comment_approved>{COMMENT_STATUSES[row.status]}</wp:comment_approved>\n"
             "\t\t\t<wp:comment_type>comment</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{row.in_reply_to_id or row.parent_id or 0}"

@@ -17,7 +17,7 @@ follows ../shared/TREE.md rule 10 instead, inside the caller's transaction for o
    new tree took 45% of the import (its bulk_update builds a CASE per row and column), which
    put 100,000 comments well past the 2-minute target;
 4. fill the derived fields through `finish_comments`, the single call into comments/ for
-   body_html, the stored fragment and Post.comment_count.
+   the stored fragment and Post.comment_count.
 
 The depth cap is applied exactly as comments.posting.save_new_comment does: a reply to a
 comment at settings.COMMENTS_MAX_DEPTH - 1 attaches to that comment's parent and records the
@@ -32,11 +32,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Max, Q
 
 from comments.drawing import FULL_FIELDS, draw_rows_as_stored, fragment_version
-from comments.formatting import render_comment_body
 from comments.models import Comment, Fragment
 from comments.posting import (
     bulk_tree_writes,
@@ -134,17 +132,13 @@ def save_comments(post, items, *, source, site, summary, label):
 def finish_comments(post, comments, *, neighbours=False):
     """Derived fields of bulk-written comments, through comments/ (the one place to retarget).
 
-    Fills body_html (comments.formatting), draws the comments' fragments as redraw_stale does
-    (comments.drawing.draw_rows_as_stored, fragment_version), stores body_html with one
-    UPDATE per comment and the fragments with comments.posting.write_fragments, then
-    recounts Post.comment_count (comments.posting.recount). With `neighbours`, the replies of
-    these comments are redrawn too, since their "in reply to" names may have changed.
+    Draws the comments' fragments as redraw_stale does (comments.drawing.draw_rows_as_stored,
+    fragment_version), stores them with comments.posting.write_fragments, then recounts
+    Post.comment_count (comments.posting.recount). With `neighbours`, the replies of these
+    comments are redrawn too, since their "in reply to" names may have changed.
     """
     version = fragment_version()
     names = _reply_names(comments)
-    for comment in comments:
-        comment.body_html = render_comment_body(comment.body)
-    _write_rows([(comment.body_html, comment.pk) for comment in comments])
     fields = [{name: getattr(comment, name) for name in FULL_FIELDS} for comment in comments]
     drawn = draw_rows_as_stored(fields, post_author_id=post.author_id, names=names)
     write_fragments([(pk, html, version) for pk, html in drawn.items()])
@@ -175,20 +169,6 @@ def _reply_names(comments):
         approved = Comment.objects.public().filter(pk__in=elsewhere[start : start + CHUNK])
         names.update((pk, name or "Anonymous") for pk, name in approved.values_list("pk", "name"))
     return names
-
-
-def _write_rows(rows):
-    """One UPDATE of body_html per comment through executemany: far cheaper than
-    bulk_update's CASE."""
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    columns = [
-        connection.ops.quote_name(Comment._meta.get_field(name).column)
-        for name in ("body_html", "id")
-    ]
-    sql = f"UPDATE {table} SET {columns[0]} = %s WHERE {columns[1]} = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def _unique(items, summary):

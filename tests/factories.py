@@ -170,7 +170,6 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
 
     from django.db.models import F, Max
 
-    from comments.formatting import render_comment_body
     from comments.trees import number_forest
 
     rng = random.Random(seed)
@@ -185,7 +184,6 @@ def make_forest(post, count, *, max_level=3, threads=None, seed=0, status="appro
             name=f"Reader {index}",
             email=f"reader{index % 50}@example.com",
             body=body,
-            body_html=render_comment_body(body),
             status=status,
             created_at=start + timezone.timedelta(seconds=index),
         )

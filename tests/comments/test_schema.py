@@ -84,3 +84,50 @@ def test_deleting_a_comment_still_takes_its_replies_and_clears_in_reply_to(post)
     assert not Comment.objects.filter(pk__in=[top.pk, reply.pk]).exists()
     answering.refresh_from_db()
     assert answering.in_reply_to_id is None
+
+
+def test_the_row_holds_no_copy_of_the_body_as_html(post):
+    """A reply's nested-set shift rewrites every later row of its thread, so the row keeps
+    only the text; the HTML is rendered from it (and stored in the comment's fragment)."""
+    columns = {
+        column.name
+        for column in connection.introspection.get_table_description(
+            connection.cursor(), Comment._meta.db_table
+        )
+    }
+    assert "body" in columns and "body_html" not in columns
+    comment = CommentFactory(post=post, body="**Bold** move.\n\nSecond <b>paragraph</b>.")
+    fresh = Comment.objects.get(pk=comment.pk)
+    assert fresh.body_html == (
+        "<p><strong>Bold</strong> move.</p><p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>"
+    )
+    fresh.body = "Changed."
+    assert fresh.body_html == "<p>Changed.</p>"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_the_change_renders_the_html_into_the_column_again():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("comments", "0015_partial_indexes")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    author = old.get_model("auth", "User").objects.create(username="writer")
+    post = old.get_model("blog", "Post").objects.create(
+        title="T", slug="t", body="b", author_id=author.pk
+    )
+    OldComment = old.get_model("comments", "Comment")
+    tree = {"lft": 1, "rght": 2, "level": 0}
+    first = OldComment.objects.create(post=post, body="Ø *😀*", body_html="", tree_id=1, **tree)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Comment.objects.get(pk=first.pk).body_html == "<p>Ø <em>😀</em></p>"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps.get_model("comments", "Comment")
+    assert back.objects.get(pk=first.pk).body_html == "<p>Ø <em>😀</em></p>"
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
