@@ -30,7 +30,7 @@ from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -217,15 +217,17 @@ def _insert(comment):
     if sql is None or any(hasattr(value, "resolve_expression") for value in values):
         comment.save(force_insert=True)
         return
+    # The connection itself rather than django.db.connection, a proxy that looks it up again
+    # on every attribute each field's preparation reads.
+    db = connections[DEFAULT_DB_ALIAS]
     params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values, strict=True)
+        field.get_db_prep_save(value, db) for field, value in zip(fields, values, strict=True)
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         (comment.pk,) = cursor.fetchone()
     comment._state.adding = False
-    comment._state.db = connection.alias
+    comment._state.db = db.alias
     comment._mptt_saved = True
     Comment._mptt_meta.update_mptt_cached_fields(comment)
 
