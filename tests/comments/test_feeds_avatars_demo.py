@@ -119,6 +119,20 @@ def test_demo_comments_are_threaded_varied_and_idempotent():
     assert Comment.objects.count() == before
 
 
+def test_a_demo_discussion_whose_recent_comments_are_all_at_the_cap_starts_a_new_thread():
+    """Replies go under the last 40 comments; when every one of them was at the depth cap
+    (long discussions, shallow caps), the next comment used to crash the command."""
+    import random
+
+    from comments.management.commands.load_demo_comments import build_discussion
+
+    post = PostFactory()
+    assert build_discussion(post, random.Random(3), size=300, max_level=1) == 301  # one held
+    levels = set(Comment.objects.filter(post=post).values_list("level", flat=True))
+    assert levels == {0, 1}
+    assert find_tree_problems() == []
+
+
 def test_demo_comments_without_posts_explain_what_to_run(capsys):
     call_command("load_demo_comments")
     assert "load_demo" in capsys.readouterr().out

@@ -67,11 +67,12 @@ def build_discussion(post, rng, *, size, max_level, big=False):
     for index in range(size):
         when = min(now, start + step * (index + 1) + timedelta(seconds=rng.randint(0, 59)))
         roots_so_far = sum(1 for _, level in made if level == 0)
-        new_thread = not made or (roots_so_far < threads and rng.random() < 0.3)
+        # Recent comments attract replies; deeper ones a little more, so threads grow long.
+        # When every recent one is at the depth cap, a new thread starts.
+        candidates = [item for item in made[-40:] if item[1] < max_level]
+        new_thread = not candidates or (roots_so_far < threads and rng.random() < 0.3)
         parent, level = None, 0
         if not new_thread:
-            # Recent comments attract replies; deeper ones a little more, so threads grow long.
-            candidates = [item for item in made[-40:] if item[1] < max_level]
             weights = [1 + item[1] for item in candidates]
             parent, parent_level = rng.choices(candidates, weights=weights)[0]
             level = parent_level + 1
