@@ -16,7 +16,8 @@ from .models import Address, LinkSent, OutgoingMail, Subscription
 
 
 def comments_of(email):
-    return Comment.objects.filter(email__iexact=email.strip())
+    """The comments sent from this address, in any case (through the UPPER(email) index)."""
+    return Comment.objects.from_email(email.strip())
 
 
 def export(email):

@@ -146,3 +146,23 @@ def test_ip_addresses_and_user_agents_are_cleared_after_the_set_days(post, setti
     assert (old.ip_address, old.user_agent) == (None, "")
     assert (new.ip_address, new.user_agent) == ("192.0.2.8", "New browser")
     assert stored_html(old) == shown  # nothing shown changed
+
+
+def test_a_commenters_comments_are_found_by_the_address_index_in_any_case(zoes):
+    """The own-data pages, the export, the erasure and admin's count look comments up by
+    address: in any case, through the UPPER(email) index, not a scan of every comment."""
+    from django.db import connection
+
+    from notifications.mydata import comments_of
+
+    found = set(comments_of(" ZOE@example.COM ").values_list("email", flat=True))
+    assert found == {"zoe@example.com", "Zoe@Example.com"}
+    assert not comments_of("zoe@example.co").exists()
+    assert not comments_of("zo_@example.com").exists()  # no LIKE wildcards
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL plans a tiny table as a scan either way
+    sql, params = comments_of("zoe@example.com").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "comment_email_created" in plan, plan
