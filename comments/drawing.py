@@ -3,9 +3,9 @@
 Each comment's HTML (the opening <article> tag, author, avatar, date, text, Reply and
 Report links) comes from templates/jinja2/comments/comment.html, with the text rendered from
 the comment's body by comments.formatting, and is stored in the fragment table
-(models.Fragment) by comments.posting, stamped with fragment_version(). The tags drawn around the
-stored pieces (the replies wrapper, closing tags, staff links) come from the macros of
-templates/jinja2/comments/parts.html; comments.pages only joins them.
+(models.Fragment) by comments.posting, stamped with fragment_version(). The tags drawn
+around the stored pieces (the replies wrapper, closing tags, staff links) come from the
+macros of templates/jinja2/comments/parts.html; comments.pages only joins them.
 """
 
 import hashlib
