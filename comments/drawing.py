@@ -19,6 +19,7 @@ from django.template import engines
 from django.urls import reverse
 from markupsafe import Markup
 
+from . import formatting
 from .avatars import avatar_url
 from .formatting import render_comment_body
 from .models import Comment
@@ -142,16 +143,20 @@ def _parts(template):
 
 
 @lru_cache(maxsize=4)
-def _fragment_version(template_path, gravatar, time_zone, urls, sample_avatar):
-    source = Path(template_path).read_bytes()
-    key = repr((gravatar, time_zone, urls, sample_avatar)).encode()
-    return hashlib.sha256(source + key).hexdigest()[:16]
+def _fragment_version(source_paths, gravatar, time_zone, urls, sample_avatar):
+    digest = hashlib.sha256()
+    for path in source_paths:
+        digest.update(Path(path).read_bytes())
+    digest.update(repr((gravatar, time_zone, urls, sample_avatar)).encode())
+    return digest.hexdigest()[:16]
 
 
 def fragment_version():
-    """Changes whenever a stored fragment would come out differently, so it is redrawn."""
+    """Changes whenever a stored fragment would come out differently, so it is redrawn: the
+    template, the body's formatting rules (no HTML of a body is stored but in the fragment)
+    and the settings and addresses drawn into it."""
     return _fragment_version(
-        _template().filename,
+        (_template().filename, formatting.__file__),
         settings.COMMENTS_GRAVATAR,
         settings.TIME_ZONE,
         tuple(sorted(_urls().items())),

@@ -157,3 +157,24 @@ def test_on_sqlite_the_stored_html_is_found_by_rowid(post):
         )
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "SEARCH f USING INTEGER PRIMARY KEY" in plan, plan
+
+
+def test_a_change_to_the_formatting_rules_changes_the_version(tmp_path, monkeypatch):
+    """The body's HTML is stored nowhere but in the fragment: new formatting rules must make
+    every fragment stale, as a new template does."""
+    from pathlib import Path
+
+    from comments import drawing, formatting
+
+    template = drawing._template().filename
+    rules = tmp_path / "formatting.py"
+    rules.write_bytes(Path(formatting.__file__).read_bytes())
+    settings_part = ("g", "tz", (), "avatar")
+    version = drawing._fragment_version.__wrapped__  # (cached per process: a deploy restarts)
+    before = version((template, str(rules)), *settings_part)
+    rules.write_bytes(rules.read_bytes() + b"\n# a new rule\n")
+    assert version((template, str(rules)), *settings_part) != before
+    hashed = []
+    monkeypatch.setattr(drawing, "_fragment_version", lambda paths, *_: hashed.append(paths))
+    drawing.fragment_version()
+    assert hashed == [(template, formatting.__file__)]
