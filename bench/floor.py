@@ -118,9 +118,7 @@ def copy_table(post_id):
 
 def _stored_time(value):
     """A time as the floor's table takes it: as is on PostgreSQL, ISO text on SQLite."""
-    if connection.vendor == "postgresql":
-        return value
-    return _iso(value) if not isinstance(value, str) else value
+    return value if connection.vendor == "postgresql" else _iso(value)
 
 
 def insert(pk, *, post_id, parent_id, name, email, body, created_at, max_depth):

@@ -21,7 +21,6 @@ from markupsafe import Markup
 
 from . import formatting
 from .avatars import avatar_url
-from .formatting import render_comment_body
 from .models import Comment
 
 TEMPLATE = "comments/comment.html"
@@ -193,7 +192,7 @@ def make_node(row, *, post_author_id, names, kind="public"):
     node.redacted = row["redacted"]
     node.featured = row["featured_at"] is not None
     node.likes = row["like_count"]
-    node.body_html = Markup(render_comment_body(row["body"]))
+    node.body_html = Markup(formatting.render_comment_body(row["body"]))
     if row["in_reply_to_id"] is not None:
         node.reply_to_pk = row["in_reply_to_id"]
         node.reply_to_name = names.get(row["in_reply_to_id"]) or HIDDEN_NAME
@@ -225,8 +224,14 @@ def draw_rows_as_stored(rows, *, post_author_id, names=None):
     }
 
 
+def row_of(comment):
+    """A saved Comment as the FULL_FIELDS row that make_node() takes."""
+    return {name: getattr(comment, name) for name in FULL_FIELDS}
+
+
 def fragment(comment, *, names=None):
     """The stored HTML of a saved comment and its version stamp."""
-    row = {name: getattr(comment, name) for name in FULL_FIELDS}
-    drawn = draw_rows_as_stored([row], post_author_id=comment.post.author_id, names=names)
+    drawn = draw_rows_as_stored(
+        [row_of(comment)], post_author_id=comment.post.author_id, names=names
+    )
     return drawn[comment.pk], fragment_version()

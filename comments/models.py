@@ -240,13 +240,10 @@ class Comment(MPTTModel):
 
     @property
     def body_html(self):
-        """The body as safe HTML (comments.formatting), rendered once per text of this
-        instance. Pages never render it: they show the stored fragments (Fragment), drawn
-        when a comment is stored or its text changes."""
-        if getattr(self, "_rendered_body", None) != self.body:
-            self._body_html = render_comment_body(self.body)
-            self._rendered_body = self.body
-        return self._body_html
+        """The body as safe HTML (comments.formatting), for the feeds. Pages never render it:
+        they show the stored fragments (Fragment), drawn when a comment is stored or its
+        text changes."""
+        return render_comment_body(self.body)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})

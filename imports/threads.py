@@ -34,7 +34,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Max, Q
 
-from comments.drawing import FULL_FIELDS, draw_rows_as_stored, fragment_version
+from comments.drawing import draw_rows_as_stored, fragment_version, row_of
 from comments.models import Comment, Fragment
 from comments.posting import (
     bulk_tree_writes,
@@ -139,8 +139,8 @@ def finish_comments(post, comments, *, neighbours=False):
     """
     version = fragment_version()
     names = _reply_names(comments)
-    fields = [{name: getattr(comment, name) for name in FULL_FIELDS} for comment in comments]
-    drawn = draw_rows_as_stored(fields, post_author_id=post.author_id, names=names)
+    rows = [row_of(comment) for comment in comments]
+    drawn = draw_rows_as_stored(rows, post_author_id=post.author_id, names=names)
     write_fragments([(pk, html, version) for pk, html in drawn.items()])
     if neighbours:
         pks = [comment.pk for comment in comments]

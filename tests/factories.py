@@ -215,3 +215,23 @@ def commenter_token(email):
 
     value = get_cookie_signer(salt=TOKEN_COOKIE + TOKEN_SALT).sign(email.strip().lower())
     return TOKEN_COOKIE, value
+
+
+def migrate_to(target=None):
+    """Migrate the test database to `target` (a list of (app, migration), or None for the
+    latest) and return the models as they were in that state, for migration tests."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    target = target or executor.loader.graph.leaf_nodes()
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
+
+
+def historical_post(apps):
+    """A post (and its author) written with the models of an earlier migration state."""
+    author = apps.get_model("auth", "User").objects.create(username="writer")
+    return apps.get_model("blog", "Post").objects.create(
+        title="T", slug="t", body="b", author_id=author.pk
+    )

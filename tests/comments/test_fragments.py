@@ -8,7 +8,7 @@ from comments.drawing import fragment_version
 from comments.models import Comment, Fragment
 from comments.pages import load_page
 from comments.posting import change_text, redraw_stale
-from tests.factories import submit_comment
+from tests.factories import historical_post, migrate_to, submit_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -97,18 +97,10 @@ def test_a_settings_change_that_alters_the_html_changes_the_version():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_the_stored_html_to_its_table_and_back():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     before = [("comments", "0012_page_index_with_level")]
     after = [("comments", "0013_fragment_table")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    author = old.get_model("auth", "User").objects.create(username="writer")
-    post = old.get_model("blog", "Post").objects.create(
-        title="T", slug="t", body="b", author_id=author.pk
-    )
+    old = migrate_to(before)
+    post = historical_post(old)
     OldComment = old.get_model("comments", "Comment")
     tree = {"lft": 1, "rght": 2, "level": 0}
     drawn = OldComment.objects.create(
@@ -116,24 +108,20 @@ def test_the_migration_moves_the_stored_html_to_its_table_and_back():
     )
     undrawn = OldComment.objects.create(post=post, body="y", tree_id=2, **tree)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
-    moved = new.get_model("comments", "Fragment").objects.values_list(
-        "comment_id", "html", "version"
+    moved = (
+        migrate_to(after)
+        .get_model("comments", "Fragment")
+        .objects.values_list("comment_id", "html", "version")
     )
     assert list(moved) == [(drawn.pk, "<article>Ø 😀</article>", "v1")]
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    back = executor.loader.project_state(before).apps.get_model("comments", "Comment")
+    back = migrate_to(before).get_model("comments", "Comment")
     assert back.objects.get(pk=drawn.pk).html == "<article>Ø 😀</article>"
     assert (back.objects.get(pk=undrawn.pk).html, back.objects.get(pk=undrawn.pk).html_version) == (
         "",
         "",
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to()
 
 
 def test_on_sqlite_the_stored_html_is_found_by_rowid(post):

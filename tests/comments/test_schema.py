@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from comments.models import Comment
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, historical_post, migrate_to
 
 pytestmark = pytest.mark.django_db
 
@@ -107,27 +107,17 @@ def test_the_row_holds_no_copy_of_the_body_as_html(post):
 
 @pytest.mark.django_db(transaction=True)
 def test_going_back_before_the_change_renders_the_html_into_the_column_again():
-    from django.db.migrations.executor import MigrationExecutor
-
     before = [("comments", "0015_partial_indexes")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    author = old.get_model("auth", "User").objects.create(username="writer")
-    post = old.get_model("blog", "Post").objects.create(
-        title="T", slug="t", body="b", author_id=author.pk
-    )
-    OldComment = old.get_model("comments", "Comment")
+    old = migrate_to(before)
+    post = historical_post(old)
     tree = {"lft": 1, "rght": 2, "level": 0}
-    first = OldComment.objects.create(post=post, body="Ø *😀*", body_html="", tree_id=1, **tree)
+    first = old.get_model("comments", "Comment").objects.create(
+        post=post, body="Ø *😀*", body_html="", tree_id=1, **tree
+    )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to()
     assert Comment.objects.get(pk=first.pk).body_html == "<p>Ø <em>😀</em></p>"
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    back = executor.loader.project_state(before).apps.get_model("comments", "Comment")
+    back = migrate_to(before).get_model("comments", "Comment")
     assert back.objects.get(pk=first.pk).body_html == "<p>Ø <em>😀</em></p>"
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to()
