@@ -182,10 +182,12 @@ class Comment(MPTTModel):
         # when the model declares Meta.indexes (django-mptt issue #682).
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="comment_tree_lft"),
-            # With the level, a page reads a busy thread's first comments above the fold
-            # depth from the index alone, skipping the deep ones (comments/pages.py _heads).
+            # With the level and the status, a page reads a busy thread's first published
+            # comments above the fold depth from the index alone, in order, skipping the
+            # deep and the hidden ones (comments/pages.py _heads).
             models.Index(
-                fields=["post", "tree_id", "lft", "level"], name="comment_post_tree_lft_level"
+                fields=["post", "tree_id", "lft", "level", "status"],
+                name="comment_post_tree_head",
             ),
             models.Index(fields=["post", "status", "level"], name="comment_post_status_level"),
             models.Index(fields=["status", "created_at"], name="comment_status_created"),

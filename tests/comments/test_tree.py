@@ -162,7 +162,7 @@ def test_the_checker_finds_a_wrong_level(post):
 
 def test_the_model_declares_the_tree_indexes():
     names = {index.name for index in Comment._meta.indexes}
-    assert {"comment_tree_lft", "comment_post_tree_lft_level", "comment_post_roots"} <= names
+    assert {"comment_tree_lft", "comment_post_tree_head", "comment_post_roots"} <= names
 
 
 def test_golden_tree_and_page_structure(client, post):
