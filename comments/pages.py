@@ -434,8 +434,8 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
     spam, removed or deleted: few), read with the head. A hidden comment is kept as a
     placeholder when something visible lies below it. So one query reads:
     - the head: the first published comments of each thread above the fold depth, in thread
-      order, as many as the fold draws and the cut (each thread's rows found through the
-      (post, tree_id, lft, level) index and a LIMIT);
+      order, as many as the fold draws and the cut (found in the (post, tree_id, lft, level,
+      status) index alone, with a LIMIT);
     - the post's hidden comments, without their HTML (through the (post, status) index);
     Every row of a thread up to its head's last published comment is then at hand: the
     published ones before it are in the head, the others are hidden. From them come each
