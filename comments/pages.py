@@ -58,6 +58,9 @@ ORDERS = {
     "featured": "Featured first",
 }
 DEFAULT_ORDER = "oldest"
+# Every status the public does not see (held, spam, removed, deleted), spelled out for the
+# queries that find hidden comments through an index, or that must not use one for them.
+HIDDEN_STATUSES = tuple(status for status in Comment.Status if status != Comment.Status.APPROVED)
 # What the page walk needs of every comment (walk_rows() adds the stored HTML as `stored`);
 # full rows are fetched only for the few drawn now.
 WALK_FIELDS = (
@@ -461,19 +464,18 @@ def _heads(post, tree_ids, whole, folds, roots, pending_ids):
     walked = [row for row in rows if row.tree_id in wanted]
     rows = [row for row in rows if row.tree_id not in wanted]
     marks = mark_rows(walked, pending_ids)
-    hidden = {tree_id: [] for tree_id in tree_ids}
-    for row in rows:
-        if row.tree_id in hidden and not Comment.visible_to_viewer(row.pk, row.status, pending_ids):
-            hidden[row.tree_id].append(row)
-            marks.hidden.add(row.pk)
     # A busy thread's rows here are its head (published) and its hidden comments (with
     # those of the post's other threads). Its head ends at the last published row read when
     # the LIMIT was reached, or else takes every row above the fold depth.
+    hidden = {tree_id: [] for tree_id in tree_ids}
     by_tree = {}
     published = {}
     for row in rows:
         if row.tree_id not in heads:
             continue
+        if not Comment.visible_to_viewer(row.pk, row.status, pending_ids):
+            hidden[row.tree_id].append(row)
+            marks.hidden.add(row.pk)
         depth = folds[row.tree_id].depth
         if depth is None or row.level < depth:
             by_tree.setdefault(row.tree_id, []).append(row)
@@ -528,13 +530,12 @@ def _heads_query(post, busy, whole, limits, mode):
     each row against every part (15 ms at 10,000 comments, growing with the table), and
     SQLite read each head twice."""
     post = post[0]
-    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
     parts = [
         _head(post, tree_id, depth, count)
         for tree_id, (depth, count) in zip(busy, limits, strict=True)
     ]
     mine = Comment.objects.filter(post=post).order_by()
-    parts.append(mine.filter(status__in=others).values("pk"))
+    parts.append(mine.filter(status__in=HIDDEN_STATUSES).values("pk"))
     if mode == "span":
         parts.append(
             mine.filter(tree_id__gte=whole[0], tree_id__lte=whole[1])
@@ -557,8 +558,7 @@ def _head(post, tree_id, depth, count):
     # alone, and stops at the LIMIT. Spelled `status = 'approved'` (or without the status in
     # that index), SQLite read every published comment of the post through another index
     # and sorted them, for each thread: page 1 of 100,000 comments took 450 ms, not 20.
-    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
-    shallow = Comment.objects.filter(post=post, tree_id=tree_id).exclude(status__in=others)
+    shallow = Comment.objects.filter(post=post, tree_id=tree_id).exclude(status__in=HIDDEN_STATUSES)
     if depth is not None:
         shallow = shallow.filter(level__lt=depth)
     firsts = shallow.order_by("lft").values("pk")[:count]
@@ -680,8 +680,7 @@ def thread_count(post, pending_ids=()):
     visible = Comment.visible_q(pending_ids)
     # Not visible, spelled with the other statuses so that the index on (post, status,
     # level) finds them without reading every top-level row.
-    others = [status for status in Comment.Status if status != Comment.Status.APPROVED]
-    hidden = top.filter(status__in=others).exclude(visible)
+    hidden = top.filter(status__in=HIDDEN_STATUSES).exclude(visible)
     shown = Comment.objects.visible_to(pending_ids).filter(tree_id=OuterRef("tree_id"))
 
     def counted(queryset):
