@@ -184,9 +184,13 @@ class Bench:
         return name
 
     def fresh_database(self, n):
-        """Point Django's connection at a new copy of the migrated template database."""
+        """Point Django's connection at a new copy of the migrated template database, with an
+        empty cache: what an earlier N cached (the site's settings) would spare this N's first
+        GET a query and cost its cold one four (creating the row the cache stood in for)."""
+        from django.core.cache import cache
         from django.db import connection
 
+        cache.clear()
         connection.close()
         if self.server_url:
             name = self._create_pg(f"bench_{os.getpid()}_{n}", template=self.template)

@@ -26,4 +26,9 @@ def test_a_tiny_run_measures_every_size_and_judges_every_target(tmp_path):
         assert size["whole"]["cold"]["comments"] == int(n)
         assert size["paginated"]["page1_cold"]["queries"] <= 6
         assert size["inserts"]["reply"]["posting"]["ms"] > 0
+        # Every N starts from an empty cache, as from a new database: nothing cached for an
+        # earlier N (the site's settings) spares or adds a query.
+        smallest = results["sizes"]["40"]["whole"]
+        assert size["whole"]["cold"]["queries"] == smallest["cold"]["queries"]
+        assert size["whole"]["warm"]["queries"] == 1
     assert set(results["ratios"]["80"]) >= {"whole_cold", "page1_cold_growth", "reply_tree"}
