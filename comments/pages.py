@@ -323,8 +323,16 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
     number = min(max(1, number), MAX_PAGE)
     pending_ids = set(pending_ids)
     shared = caching.enabled() and not staff and not link_base
+    # What this view stores in the cache, written at the end in one set_many (the database
+    # cache writes it in one transaction, config/cache.py).
+    to_store = {}
     number, tree_ids, total, roots = _page_index(
-        post, order, number, per_page, pending_ids, cached=shared and not pending_ids
+        post,
+        order,
+        number,
+        per_page,
+        pending_ids,
+        store=to_store if shared and not pending_ids else None,
     )
     if roots is None:
         queryset, keep = _in_trees(Comment.objects.filter(post=post, level=0), tree_ids)
@@ -383,7 +391,8 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
             ends=ends,
         ):
             drawn[thread.tree_id] = (thread.html, thread.shown)
-        caching.set_many({keys[t]: drawn[t] for t in missing if t in keys and t in drawn})
+        to_store.update({keys[t]: drawn[t] for t in missing if t in keys and t in drawn})
+    caching.set_many(to_store)
     parts_of_page = [drawn[tree_id] for tree_id in tree_ids if tree_id in drawn]
     page.parts = [html for html, _ in parts_of_page]
     page.comments_shown = sum(shown for _, shown in parts_of_page)
@@ -587,10 +596,12 @@ def _folds_for(tree_ids, roots):
     return folds
 
 
-def _page_index(post, order, number, per_page, pending_ids, *, cached):
+def _page_index(post, order, number, per_page, pending_ids, *, store):
     """(page number, tree ids of the page's threads in the reader's order, number of
     threads, {tree_id: (rght, thread_stamp)} or None when only the ids came from the cache).
 
+    With `store` (a dict) the index is read from the cache, and when it is not there the
+    entry to cache is added to `store` for the caller to write; with None it is computed.
     A page number past the end (an old link) gives the last page.
     """
 
@@ -613,7 +624,7 @@ def _page_index(post, order, number, per_page, pending_ids, *, cached):
             )
         return number, rows, total
 
-    if not cached:
+    if store is None:
         number, rows, total = compute()
         return number, [r[0] for r in rows], total, {r[0]: (r[1], r[2]) for r in rows}
     key = caching.index_key(post, order, per_page, number)
@@ -623,7 +634,7 @@ def _page_index(post, order, number, per_page, pending_ids, *, cached):
         return number, tree_ids, total, None
     number, rows, total = compute()
     tree_ids = [r[0] for r in rows]
-    caching.set_many({key: (number, tree_ids, total)})
+    store[key] = (number, tree_ids, total)
     return number, tree_ids, total, {r[0]: (r[1], r[2]) for r in rows}
 
 

@@ -49,6 +49,6 @@ def test_every_page_read_with_the_stored_count_is_the_page_counted_live(order):
     post = Post.objects.get(pk=post.pk)
     for number in (1, 2, 3, 4, 5, 99):
         # A pk, not a Post: the threads are counted live.
-        stored = pages._page_index(post, order, number, 3, set(), cached=False)
-        live = pages._page_index(post.pk, order, number, 3, set(), cached=False)
+        stored = pages._page_index(post, order, number, 3, set(), store=None)
+        live = pages._page_index(post.pk, order, number, 3, set(), store=None)
         assert stored[:3] == live[:3]
