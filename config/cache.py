@@ -14,9 +14,11 @@ own, and its set_many() does that once per entry. A cold post page stores a doze
 it committed a dozen times, each taking the database's write lock that comment writers wait
 for: page 1 of a 1,000-comment discussion took 21-24 ms against 6.6 ms with the local-memory
 cache. Here set() and set_many() count once and write every entry with one upsert
-(INSERT ... ON CONFLICT, SQLite 3.24+ and PostgreSQL 9.5+) in one transaction; the values,
-expiry times and culling are Django's own (pickled, base64, the MAX_ENTRIES and
-CULL_FREQUENCY options), so get() and every other method read them as Django writes them.
+(INSERT ... ON CONFLICT, SQLite 3.24+ and PostgreSQL 9.5+) in one transaction; add() is one
+upsert that replaces only an expired entry, and get_or_set() reads again only when another
+writer's entry won. The values, expiry times and culling are Django's own (pickled, base64,
+the MAX_ENTRIES and CULL_FREQUENCY options, its private _cull()), so get() and every other
+method read them as Django writes them (tests/test_cache_backends.py, on Django 5.2 and 6).
 """
 
 import base64
@@ -84,6 +86,48 @@ class DatabaseCache(_UncheckedKeys, _DatabaseCache):
         except DatabaseError:
             return list(data)
         return []
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """Django's add() (store unless a live entry holds the key; True when stored) in one
+        upsert that changes an existing entry only when it has expired."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        if connection.vendor not in ("sqlite", "postgresql"):
+            return super().add(key, value, timeout=timeout, version=version)
+        key = self.make_and_validate_key(key, version=version)
+        row = [
+            key,
+            self._encoded(value),
+            connection.ops.adapt_datetimefield_value(self._expiry(timeout)),
+        ]
+        now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
+        table = connection.ops.quote_name(self._table)
+        expires = connection.ops.quote_name("expires")
+        try:
+            with transaction.atomic(using=db), connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                (count,) = cursor.fetchone()
+                if count + 1 > self._max_entries:
+                    self._cull(db, cursor, tz_now().replace(microsecond=0), count + 1)
+                cursor.execute(
+                    f"{self._upsert_sql(connection, 1)} WHERE {table}.{expires} < %s", [*row, now]
+                )
+                return cursor.rowcount == 1
+        except DatabaseError:
+            return False
+
+    def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
+        """Django's get_or_set() without its second read when add() stored the value: only
+        when another writer's entry won is that one read and returned."""
+        missing = object()
+        value = self.get(key, missing, version=version)
+        if value is not missing:
+            return value
+        if callable(default):
+            default = default()
+        if self.add(key, default, timeout=timeout, version=version):
+            return default
+        return self.get(key, default, version=version)
 
     def _expiry(self, timeout):
         """The expiry time Django's DatabaseCache stores for `timeout`."""

@@ -165,3 +165,33 @@ def test_a_cold_post_page_writes_its_threads_and_thread_list_in_one_statement(
         again = client.get(post.get_absolute_url())
     assert again.content.count(b'class="comment depth-1') == 10
     assert not _statements(captured, "INSERT")
+
+
+@pytest.mark.django_db
+def test_add_stores_only_over_a_missing_or_expired_entry_in_one_statement(database_cache):
+    cache = database_cache()
+    with CaptureQueriesContext(connection) as captured:
+        assert cache.add("stamp", "first", 60) is True
+    assert len(_statements(captured, "INSERT")) == 1
+    assert not _statements(captured, "UPDATE")
+    assert cache.add("stamp", "second", 60) is False
+    assert cache.get("stamp") == "first"
+    cache.set("old", "expired", timeout=0)
+    assert cache.add("old", "renewed", 60) is True
+    assert cache.get("old") == "renewed"
+    # get_or_set reads once, computes and adds; a second call only reads.
+    with CaptureQueriesContext(connection) as captured:
+        assert cache.get_or_set("list", lambda: [1, 2], 60) == [1, 2]
+    assert len(_statements(captured, 'SELECT "cache_key"')) == 1
+    assert cache.get_or_set("list", lambda: [3], 60) == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_asking_get_or_set_at_once_all_get_the_value_that_was_stored(
+    database_cache, at_once
+):
+    database_cache()
+    answers = []
+    assert at_once(lambda number: answers.append(caches["db"].get_or_set("stamp", number))) == []
+    assert len(answers) == 8
+    assert set(answers) == {caches["db"].get("stamp")}
