@@ -16,7 +16,8 @@ comments for the moderation queue. Then, with DEBUG off and Django's test client
   before), ours warm (the same GET again): median, p90, CPU time, queries, KB, and the
   comments counted on the page (every one must be there);
 - the default paginated page 1 and the last page, cold and warm (project defaults), once
-  every N is built, interleaved N by N in the same process (their ratios compare N);
+  every N is built, interleaved N by N in the same process (their ratios compare N); and
+  page 1 cold again with the database cache of production without Redis (config/cache.py);
 - a reply into the deepest comment of the largest thread and a new top-level comment, 50 of
   each, through comments.posting.save_new_comment (the tree write) and post_comment (with
   the moderation policy), against the floor's raw nested-set insert on a copy of the rows;
@@ -76,6 +77,14 @@ TARGETS = (
 
 # Timed GETs of each paginated page at least (--runs, when higher, wins).
 PAGE_RUNS = 60
+# The cache of production without Redis (config/settings.py), for database_cache_page().
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "config.cache.DatabaseCache",
+        "LOCATION": "threadline_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
 
 
 def main(argv=None):
@@ -406,6 +415,35 @@ class Bench:
         for n in sizes:
             for name, samples in timings[n].items():
                 out[n][name].update(_summary(samples))
+        for n, facts in self.database_cache_page(addresses).items():
+            out[n]["page1_cold_dbcache"] = facts
+        return out
+
+    def database_cache_page(self, addresses):
+        """Page 1 cold with the cache production uses without Redis (the database cache,
+        config/cache.py, in each N's own database), interleaved N by N."""
+        from django.core.cache import cache
+        from django.core.management import call_command
+        from django.test import Client, override_settings
+
+        client = Client()
+        out, samples = {}, {n: [] for n in addresses}
+        with override_settings(CACHES=DATABASE_CACHE):
+            for n, pages in addresses.items():
+                self.use_database(n)
+                call_command("createcachetable", verbosity=0)
+                url = dict(pages)["page1"]
+                _get(client, url)
+                cache.clear()
+                out[n] = _page_facts(*_counted(client, url))
+            for _ in range(max(self.options.runs, PAGE_RUNS)):
+                for n, pages in addresses.items():
+                    self.use_database(n)
+                    cache.clear()
+                    url = dict(pages)["page1"]
+                    samples[n].append(_timed(lambda u=url: _get(client, u)))
+        for n in addresses:
+            out[n].update(_summary(samples[n]))
         return out
 
     def inserts(self, post):
@@ -622,6 +660,7 @@ def ratios(sizes):
                 and pages["page1_warm"]["queries"] == base["paginated"]["page1_warm"]["queries"]
             ),
         }
+        r["page1_dbcache"] = pages["page1_cold_dbcache"]["ms"] / pages["page1_cold"]["ms"]
         for page in ("page1_cold", "page1_warm", "last_cold", "last_warm"):
             r[f"{page}_growth"] = pages[page]["ms"] / base["paginated"][page]["ms"]
         xtd = result.get("xtd")
@@ -674,6 +713,7 @@ def format_tables(results):
         ("whole_cold_cpu", "whole page cold ÷ floor, CPU time"),
         ("whole_warm_cpu", "whole page warm ÷ floor, CPU time"),
         ("bytes", "whole page bytes ÷ floor"),
+        ("page1_dbcache", "page 1 cold, database cache ÷ local memory"),
     ):
         cells = [f"{results['ratios'][n][key]:.2f}×" for n in sizes]
         lines.append(f"| {label} | – | " + " | ".join(cells) + " |")
@@ -698,6 +738,7 @@ def format_tables(results):
             ("page 1 warm", pages["page1_warm"]),
             (f"last page ({pages['last_page']}) cold", pages["last_cold"]),
             (f"last page ({pages['last_page']}) warm", pages["last_warm"]),
+            ("page 1 cold, database cache", pages["page1_cold_dbcache"]),
         ]
         inserts = result["inserts"]
         for kind, label in (("reply", "reply (deepest node)"), ("top", "top-level")):

@@ -26,6 +26,10 @@ def test_a_tiny_run_measures_every_size_and_judges_every_target(tmp_path):
         assert size["whole"]["cold"]["comments"] == int(n)
         assert size["paginated"]["page1_cold"]["queries"] <= 6
         assert size["inserts"]["reply"]["posting"]["ms"] > 0
+        # Page 1 with the database cache of production: the same comments on the page.
+        dbcache = size["paginated"]["page1_cold_dbcache"]
+        assert dbcache["ms"] > 0
+        assert dbcache["comments"] == size["paginated"]["page1_cold"]["comments"] > 0
         # Every N starts from an empty cache, as from a new database: nothing cached for an
         # earlier N (the site's settings) spares or adds a query.
         smallest = results["sizes"]["40"]["whole"]
