@@ -561,9 +561,11 @@ class CommentAdmin(admin.ModelAdmin):
     def has_ban_permission(self, request):
         return request.user.has_perms(["comments.change_comment", "moderation.add_ban"])
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=None):
         # No delete_selected (mptt's or Django's): moderation never hard-deletes.
-        found = super().get_actions(request)
+        # Django 6.1 says where the actions are shown (action_location); 5.2 has no argument.
+        where = {} if action_location is None else {"action_location": action_location}
+        found = super().get_actions(request, **where)
         found.pop("delete_selected", None)
         return found
 

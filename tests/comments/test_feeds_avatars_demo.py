@@ -85,6 +85,30 @@ def test_the_avatar_url_does_not_reveal_a_plain_hash_of_the_address():
     assert hashlib.sha256(b"ana@example.com").hexdigest()[:20] not in url
 
 
+def test_avatar_keys_and_signatures_stay_those_already_handed_out(settings):
+    # Stored fragments and browsers' caches hold addresses made with Django's salted_hmac()
+    # SHA-1 default; a Django upgrade that changes the default must not change them.
+    import hashlib
+    import hmac
+
+    from comments.avatars import key_signature
+
+    def sha1_hmac(salt, value):
+        key = hashlib.sha1((salt + settings.SECRET_KEY).encode()).digest()  # noqa: S324
+        return hmac.new(key, value.encode(), hashlib.sha1).hexdigest()
+
+    settings.SECRET_KEY = "a-fixed-secret-for-this-test-0123456789-abcdefghijklmnop"
+    avatar_key.cache_clear()
+    key_signature.cache_clear()
+    try:
+        key = avatar_key(" Ana@Example.com ")
+        assert key == sha1_hmac("comments.avatar", "ana@example.com")[:20]
+        assert key_signature(key) == sha1_hmac("comments.avatar-url", key)[:12]
+    finally:
+        avatar_key.cache_clear()
+        key_signature.cache_clear()
+
+
 def test_the_avatar_view_serves_a_cacheable_png(client):
     url = avatar_url("ana@example.com")
     response = client.get(url)
