@@ -69,14 +69,9 @@ class DatabaseCache(_UncheckedKeys, _DatabaseCache):
             (self.make_and_validate_key(key, version=version), self._encoded(value), expires)
             for key, value in data.items()
         ]
-        table = connection.ops.quote_name(self._table)
         try:
             with transaction.atomic(using=db), connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
-                (count,) = cursor.fetchone()
-                # Culled as Django culls, counting the entries about to be written.
-                if count + len(rows) > self._max_entries:
-                    self._cull(db, cursor, tz_now().replace(microsecond=0), count + len(rows))
+                self._make_room(db, cursor, len(rows))
                 for start in range(0, len(rows), UPSERT_ROWS):
                     batch = rows[start : start + UPSERT_ROWS]
                     cursor.execute(
@@ -105,10 +100,7 @@ class DatabaseCache(_UncheckedKeys, _DatabaseCache):
         expires = connection.ops.quote_name("expires")
         try:
             with transaction.atomic(using=db), connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
-                (count,) = cursor.fetchone()
-                if count + 1 > self._max_entries:
-                    self._cull(db, cursor, tz_now().replace(microsecond=0), count + 1)
+                self._make_room(db, cursor, 1)
                 cursor.execute(
                     f"{self._upsert_sql(connection, 1)} WHERE {table}.{expires} < %s", [*row, now]
                 )
@@ -128,6 +120,15 @@ class DatabaseCache(_UncheckedKeys, _DatabaseCache):
         if self.add(key, default, timeout=timeout, version=version):
             return default
         return self.get(key, default, version=version)
+
+    def _make_room(self, db, cursor, adding):
+        """Django's count and cull before a write, counting the `adding` entries about to be
+        written (Django counts before each one)."""
+        table = connections[db].ops.quote_name(self._table)
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+        (count,) = cursor.fetchone()
+        if count + adding > self._max_entries:
+            self._cull(db, cursor, tz_now().replace(microsecond=0), count + adding)
 
     def _expiry(self, timeout):
         """The expiry time Django's DatabaseCache stores for `timeout`."""
