@@ -18,7 +18,8 @@ cache. Here set() and set_many() count once and write every entry with one upser
 upsert that replaces only an expired entry, and get_or_set() reads again only when another
 writer's entry won. The values, expiry times and culling are Django's own (pickled, base64,
 the MAX_ENTRIES and CULL_FREQUENCY options, its private _cull()), so get() and every other
-method read them as Django writes them (tests/test_cache_backends.py, on Django 5.2 and 6).
+method read them as Django writes them (tests/test_cache_backends.py, on Django 5.2 and 6);
+only the count before a write is PostgreSQL's estimate there (_count).
 """
 
 import base64
@@ -124,11 +125,26 @@ class DatabaseCache(_UncheckedKeys, _DatabaseCache):
     def _make_room(self, db, cursor, adding):
         """Django's count and cull before a write, counting the `adding` entries about to be
         written (Django counts before each one)."""
-        table = connections[db].ops.quote_name(self._table)
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
-        (count,) = cursor.fetchone()
+        count = self._count(connections[db], cursor)
         if count + adding > self._max_entries:
             self._cull(db, cursor, tz_now().replace(microsecond=0), count + adding)
+
+    def _count(self, connection, cursor):
+        """The number of entries. On PostgreSQL the planner's estimate once the table has
+        been analysed (autovacuum keeps it within about a tenth): an exact COUNT(*) is a
+        scan there, 1.5 ms at 50,000 entries on a freshly vacuumed table and more on a
+        churned one, before every write. SQLite counts a B-tree's cells (0.01-0.8 ms)."""
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = to_regclass(%s)",
+                [connection.ops.quote_name(self._table)],
+            )
+            row = cursor.fetchone()
+            if row is not None and row[0] >= 0:  # -1: never analysed (PostgreSQL 14+)
+                return int(row[0])
+        table = connection.ops.quote_name(self._table)
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
 
     def _expiry(self, timeout):
         """The expiry time Django's DatabaseCache stores for `timeout`."""

@@ -82,11 +82,12 @@ def test_set_replaces_a_value_and_keeps_djangos_expiry(database_cache):
 
 @pytest.mark.django_db
 def test_a_batch_past_max_entries_culls_as_django_does(database_cache):
-    cache = database_cache(MAX_ENTRIES=30, CULL_FREQUENCY=3)
+    # A table of its own, never analysed: counted exactly on PostgreSQL too.
+    cache = database_cache("test_cull_cache", MAX_ENTRIES=30, CULL_FREQUENCY=3)
     cache.set_many({f"old:{n:02}": n for n in range(25)}, timeout=60)
     cache.set_many({f"new:{n:02}": n for n in range(10)}, timeout=60)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM test_database_cache")
+        cursor.execute("SELECT COUNT(*) FROM test_cull_cache")
         (count,) = cursor.fetchone()
     # 35 entries would be written: a third of them (the first keys) went first.
     assert count == 35 - 35 // 3
@@ -195,3 +196,29 @@ def test_workers_asking_get_or_set_at_once_all_get_the_value_that_was_stored(
     assert at_once(lambda number: answers.append(caches["db"].get_or_set("stamp", number))) == []
     assert len(answers) == 8
     assert set(answers) == {caches["db"].get("stamp")}
+
+
+@pytest.mark.django_db
+def test_postgresql_culls_by_the_planners_estimate_without_counting(database_cache, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite counts its B-tree's cells, a cheap exact count")
+    roomy = database_cache("test_estimate_cache")
+    roomy.set_many({f"old:{n:02}": n for n in range(40)}, timeout=60)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE test_estimate_cache")
+    settings.CACHES = {
+        **settings.CACHES,
+        "small": {
+            "BACKEND": "config.cache.DatabaseCache",
+            "LOCATION": "test_estimate_cache",
+            "OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 2},
+        },
+    }
+    with CaptureQueriesContext(connection) as captured:
+        assert caches["small"].set_many({"new": 1}, timeout=60) == []
+    assert not _statements(captured, "SELECT COUNT")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM test_estimate_cache")
+        (count,) = cursor.fetchone()
+    assert count == 41 - 41 // 2
+    assert caches["small"].get("new") == 1
