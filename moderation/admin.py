@@ -25,7 +25,7 @@ from blog.models import Post
 from comments.admin import CommentRevisionInline
 from comments.models import Comment
 
-from . import actions, desk
+from . import actions, desk, rows
 from .filters import FirstTimeFilter, ReasonFilter, ReportedFilter, StatusFilter
 from .models import Ban, BlockedTerm, ModerationEvent, ModerationSettings, Report
 from .policy import ModerationPolicy
@@ -206,7 +206,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def comment_excerpt(self, obj):
-        return render_to_string("moderation/admin/row_comment.html", self._row(obj))
+        return rows.draw("row_comment", self._row(obj))
 
     @admin.display(description="Comment (in thread order)")
     def tree_excerpt(self, obj):
@@ -234,11 +234,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Author")
     def author(self, obj):
-        return render_to_string("moderation/admin/row_author.html", self._row(obj))
+        return rows.draw("row_author", self._row(obj))
 
     @admin.display(description="Actions")
     def row_actions(self, obj):
-        return render_to_string("moderation/admin/row_actions.html", self._row(obj))
+        return rows.draw("row_actions", self._row(obj))
 
     def _row(self, obj):
         return {
@@ -297,10 +297,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="History")
     def commenter_history(self, obj):
         desk.attach_history([obj])
-        return render_to_string(
-            "moderation/admin/history.html",
-            {**self._row(obj), "desk_form": "mod-desk", "expanded": True},
-        )
+        return rows.draw("history", {**self._row(obj), "desk_form": "mod-desk", "expanded": True})
 
     @admin.display(description="Thread")
     def thread_context(self, obj):

@@ -227,6 +227,36 @@ def test_a_row_shows_the_commenters_history_other_names_and_open_bans(moderator_
     assert labels == ["Trust", "Suspend", "Ban e-mail", "Ban e-mail and IP"]
 
 
+def test_row_cells_escape_what_commenters_wrote(moderator_client):
+    """The row cells (drawn with Jinja2, moderation/rows.py) escape names and text as the
+    rest of admin does, show the text on one line, and say "(empty)" for a comment without
+    any."""
+    parent = CommentFactory(name="<b>Parent</b>", body="Quoted <i>parent</i> words")
+    CommentFactory(email="eve@example.com", name="Eve & <script>x</script>", body="Before")
+    held = CommentFactory(
+        parent=parent,
+        post=parent.post,
+        email="eve@example.com",
+        name="Eve <img src=x>",
+        status=Status.PENDING,
+        body="First line <em>\nsecond line",
+    )
+    empty = CommentFactory(status=Status.PENDING, body="", email="")
+    page = moderator_client.get(CHANGELIST).content.decode()
+    assert "<script>x</script>" not in page and "<img src=x>" not in page
+    assert "<b>Parent</b>" not in page and "<i>parent</i>" not in page
+    row = row_of(BeautifulSoup(page, "html.parser"), held)
+    assert row.select_one(".mod-name").get_text() == "Eve <img src=x>"
+    text = row.select_one(".mod-text")
+    assert text.decode_contents() == "First line &lt;em&gt; second line"
+    context = row.select_one(".mod-context").get_text(" ", strip=True)
+    assert "reply to <b>Parent</b> : “Quoted <i>parent</i> words”" in context
+    assert row.select_one(".mod-history bdi").get_text() == "Eve & <script>x</script>"
+    empty_row = row_of(BeautifulSoup(page, "html.parser"), empty)
+    assert empty_row.select_one(".mod-text").get_text() == "(empty)"
+    assert "No e-mail address." in empty_row.select_one(".mod-history-summary").get_text()
+
+
 def test_the_comment_page_shows_the_commenter_with_the_same_actions(moderator_client):
     CommentFactory(email="zoe@example.com", name="Zoë")
     held = CommentFactory(email="zoe@example.com", name="Zoe M", status=Status.PENDING)
