@@ -139,6 +139,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The database cache's table goes to CACHE_DATABASE when the cache settings below name one.
+DATABASE_ROUTERS = ["config.routers.CacheRouter"]
 if env.str("TEST_DATABASE_NAME", default=""):
     # Lets parallel test runs on one PostgreSQL server use separate databases.
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
@@ -160,6 +162,26 @@ if REDIS_URL:
         }
     }
 elif PRODUCTION:
+    _site_database = DATABASES["default"]
+    if _site_database["ENGINE"] == "django.db.backends.sqlite3" and _site_database["NAME"] not in (
+        "",
+        ":memory:",
+    ):
+        # One machine: the cache in a SQLite file of its own, in WAL mode (config/routers.py).
+        _site_file = Path(_site_database["NAME"])
+        CACHE_DATABASE = "cache"
+        DATABASES[CACHE_DATABASE] = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env.str(
+                "CACHE_DATABASE_PATH",
+                default=str(_site_file.with_name(f"{_site_file.stem}-cache{_site_file.suffix}")),
+            ),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL",
+            },
+        }
     CACHES = {
         "default": {
             "BACKEND": "config.cache.DatabaseCache",

@@ -2,7 +2,10 @@
 
 In production without REDIS_URL the cache lives in the database (config/settings.py), so that
 every worker and every server sees one cache; running `migrate` is then enough to create it.
-`createcachetable` does nothing for other cache backends and when the table already exists.
+On SQLite the cache has a database of its own (config/routers.py): the migration of the
+site's database makes the table there (ops' createcachetable). `createcachetable` does nothing
+for other cache backends, for a database the router keeps the cache out of, and when the table
+exists.
 """
 
 from django.core.management import call_command
