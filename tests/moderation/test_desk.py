@@ -227,6 +227,29 @@ def test_a_row_shows_the_commenters_history_other_names_and_open_bans(moderator_
     assert labels == ["Trust", "Suspend", "Ban e-mail", "Ban e-mail and IP"]
 
 
+@pytest.mark.parametrize(("zone", "hour"), [("Pacific/Kiritimati", 23), ("America/Anchorage", 0)])
+def test_row_cells_give_dates_in_the_sites_time_zone(moderator_client, settings, zone, hour):
+    """The desk's dates are the site's local dates, as Django's templates show them: a
+    comment made at 23:30 UTC was made the next day at UTC+14, one made at 00:30 UTC the
+    day before at UTC-9 (UTC-8 in summer)."""
+    settings.TIME_ZONE = zone
+    when = timezone.now().replace(hour=hour, minute=30) - timedelta(days=40)
+    CommentFactory(email="ada@example.com", name="Ada", created_at=when, body="Oldest words")
+    held = CommentFactory(email="ada@example.com", name="Ada", status=Status.PENDING)
+    Commenter.objects.update_or_create(
+        email="ada@example.com", defaults={"suspended_until": when + timedelta(days=80)}
+    )
+    row = row_of(soup(moderator_client.get(CHANGELIST)), held)
+    local = timezone.localtime(when, timezone.get_default_timezone())
+    assert local.date() != when.date()
+    summary = row.select_one(".mod-history-summary").get_text(" ", strip=True)
+    assert f"first seen {local:%-d %b %Y}" in summary
+    until = timezone.localtime(when + timedelta(days=80), timezone.get_default_timezone())
+    assert f"Suspended until {until:%-d %b %Y}" in summary
+    recent = row.select_one(".mod-recent").get_text(" ", strip=True)
+    assert f"{local:%-d %b}:" in recent
+
+
 def test_row_cells_escape_what_commenters_wrote(moderator_client):
     """The row cells (drawn with Jinja2, moderation/rows.py) escape names and text as the
     rest of admin does, show the text on one line, and say "(empty)" for a comment without
