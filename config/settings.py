@@ -118,12 +118,17 @@ TEMPLATES = [
             ],
         },
     },
-    # Only for the comment list, the one loop that must be fast (comments/drawing.py).
+    # Only where Django's engine cost more than the rest of the page (config/jinja2.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "autoescape": True,
+            "trim_blocks": True,
+            "lstrip_blocks": True,
+        },
     },
 ]
 

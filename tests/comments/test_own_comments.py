@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.editing import editable_until
 from comments.models import Comment, CommentRevision
 from comments.posting import withdraw_comment
 from comments.viewer import DETAILS_COOKIE
@@ -240,3 +241,21 @@ def test_the_own_comments_box_costs_one_query_and_nothing_without_the_cookie(gue
     # The author's page runs the stranger's queries, its session look-up, and one more.
     extra = [sql for sql in own_sql if sql not in stranger_sql]
     assert len([sql for sql in extra if "comments_comment" in sql]) == 1
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "America/Anchorage"])
+def test_your_comments_give_the_times_in_the_sites_time_zone(guest, settings, zone):
+    """The "Your comments" box says when each comment was made and until when it can be
+    changed in the site's time zone, with the moment itself in ISO 8601."""
+    settings.TIME_ZONE = zone
+    client, comment = guest
+    page = BeautifulSoup(client.get(comment.post.get_absolute_url()).content, "html.parser")
+    item = page.select_one(".own-comments li")
+    made = timezone.localtime(comment.created_at, timezone.get_default_timezone())
+    assert f"Your comment of {made:%H:%M}" in item.get_text(" ", strip=True)
+    until = item.select_one(".own-until time")
+    ends = timezone.localtime(editable_until(comment), timezone.get_default_timezone())
+    assert until.get_text() == f"{ends:%H:%M}"
+    assert until["datetime"] == ends.isoformat()
+    assert item.select_one(f'a[href="{edit_url(comment)}"]')
+    assert item.select_one(f'a[href="{delete_url(comment)}"]')
