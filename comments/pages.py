@@ -127,33 +127,59 @@ def _named(rows):
     return [new(_WalkRow, row) for row in rows]
 
 
+def _prepared_for_trees(rows_of):
+    """Two Prepared queries of rows_of(a post's comments in some trees): one listing the
+    trees, one selecting the span of tree ids they cover, for more than MANY_TREES."""
+    listed = Prepared(
+        lambda post, trees: rows_of(Comment.objects.filter(post_id=post[0], tree_id__in=trees))
+    )
+    span = Prepared(
+        lambda post, span: rows_of(
+            Comment.objects.filter(post_id=post[0], tree_id__gte=span[0], tree_id__lte=span[1])
+        )
+    )
+    return listed, span
+
+
+def _rows_of_trees(queries, post_pk, tree_ids, tree_at):
+    """The rows of `queries` (_prepared_for_trees) in these trees of a post; `tree_at` is the
+    position of the tree id in a row."""
+    listed, span = queries
+    if len(tree_ids) > MANY_TREES:
+        wanted = set(tree_ids)
+        rows = span.rows([post_pk], [min(tree_ids), max(tree_ids)])
+        return [row for row in rows if row[tree_at] in wanted]
+    return listed.rows([post_pk], tree_ids)
+
+
 # The walk of whole threads, with their stored HTML, runs on every cold page: compiled once
 # per number of threads (blog.prepared), as building it cost about as much as running it.
-_WALK_LISTED = Prepared(
-    lambda post, trees: _walk_queryset(
-        Comment.objects.filter(post_id=post[0], tree_id__in=trees)
-    ).values_list(*WALK_FIELDS, "stored")
-)
-_WALK_SPAN = Prepared(
-    lambda post, span: _walk_queryset(
-        Comment.objects.filter(post_id=post[0], tree_id__gte=span[0], tree_id__lte=span[1])
-    ).values_list(*WALK_FIELDS, "stored")
+_WALK = _prepared_for_trees(
+    lambda comments: _walk_queryset(comments).values_list(*WALK_FIELDS, "stored")
 )
 _WalkRow = create_namedtuple_class(*WALK_FIELDS, "stored")
 _TREE_ID = WALK_FIELDS.index("tree_id")
+# The top comments' (rght, thread_stamp), the thread cache's keys, read on every page whose
+# thread list came from the cache but that is not served whole (signed-in readers, readers
+# with a session).
+_ROOTS = _prepared_for_trees(
+    lambda comments: comments.filter(level=0).values_list("tree_id", "rght", "thread_stamp")
+)
 
 
 def walk_trees(post_pk, tree_ids):
     """walk_rows() of these whole threads of a post (the rows of these trees only)."""
     if not tree_ids:
         return []
-    if len(tree_ids) > MANY_TREES:
-        wanted = set(tree_ids)
-        rows = _WALK_SPAN.rows([post_pk], [min(tree_ids), max(tree_ids)])
-        rows = [row for row in rows if row[_TREE_ID] in wanted]
-    else:
-        rows = _WALK_LISTED.rows([post_pk], tree_ids)
-    return _named(rows)
+    return _named(_rows_of_trees(_WALK, post_pk, tree_ids, _TREE_ID))
+
+
+def root_stamps(post_pk, tree_ids):
+    """{tree_id: (rght, thread_stamp)} of these threads' top comments."""
+    if not tree_ids:
+        return {}
+    rows = _rows_of_trees(_ROOTS, post_pk, tree_ids, 0)
+    return {tree_id: (rght, stamp) for tree_id, rght, stamp in rows}
 
 
 @dataclass
@@ -335,11 +361,7 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
         store=to_store if shared and not pending_ids else None,
     )
     if roots is None:
-        queryset, keep = _in_trees(Comment.objects.filter(post=post, level=0), tree_ids)
-        roots = {
-            row.tree_id: (row.rght, row.thread_stamp)
-            for row in keep(queryset.values_list("tree_id", "rght", "thread_stamp", named=True))
-        }
+        roots = root_stamps(post.pk, tree_ids)
     page = DiscussionPage(
         number=number,
         num_pages=max(1, math.ceil(total / per_page)),
@@ -403,19 +425,6 @@ def load_page(post, *, number=1, order=DEFAULT_ORDER, pending_ids=(), staff=Fals
 # whole discussion of 100,000 comments has 30,000 threads, near SQLite's limit of 32,766
 # query parameters, and a long IN list costs more to build than the few rows it leaves out.
 MANY_TREES = 500
-
-
-def _in_trees(queryset, tree_ids):
-    """(`queryset` narrowed to these trees, keep): keep(rows) is the rows of these trees.
-    Past MANY_TREES the query selects the range they span and keep drops the rows of other
-    trees inside it; below, the query lists them and keep has nothing to drop."""
-    if len(tree_ids) > MANY_TREES:
-        wanted = set(tree_ids)
-        return (
-            queryset.filter(tree_id__gte=min(tree_ids), tree_id__lte=max(tree_ids)),
-            lambda rows: [row for row in rows if row.tree_id in wanted],
-        )
-    return queryset.filter(tree_id__in=tree_ids), lambda rows: rows
 
 
 def _safe_text(parts):

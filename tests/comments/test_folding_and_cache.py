@@ -316,6 +316,15 @@ def test_a_page_of_more_threads_than_an_id_list_holds_is_drawn_from_a_range(
     shown = _shown(client.get(post.get_absolute_url()).text)
     assert len(shown) == 12 and {c.pk for c in mine} <= set(shown)
     assert _shown(client.get(post.get_absolute_url()).text) == shown  # from the cache
+    # A reader with a session is not served the whole page: the thread list and threads
+    # come from the cache, their keys from the top comments' stamps, read by range.
+    reader = Client()
+    reader.cookies[settings.SESSION_COOKIE_NAME] = "a-session"
+    response = reader.get(post.get_absolute_url())
+    assert "X-Page-Cache" not in response and _shown(response.text) == shown
+    reply = CommentFactory(post=post, parent=mine[2], stored=True)
+    after = _shown(reader.get(post.get_absolute_url()).text)
+    assert reply.pk in after and set(after) == {*shown, reply.pk}
 
 
 @pytest.mark.parametrize("depth, replies, budget", [(5, 20, 60), (3, 4, 12), (0, 6, 0), (4, 0, 0)])
